@@ -1,0 +1,259 @@
+"""Decide which real-world entity each mention denotes, across all documents.
+
+* Places: the gazetteer candidate that fits the context (a town after its county; the
+  document's own area first), else the highest-ranked one.
+* Agencies: short forms are completed from the issuing government (区建设局 in a Cangshan
+  document → 仓山区建设局; 省发展改革委 → 福建省发展和改革委员会).
+* Other names: one node per name, where names that differ only in a suffix variant
+  (莆田高新区 / 莆田高新技术产业开发区), in ``国际`` or in a leading city that contains the next
+  place (福州长乐国际机场 / 长乐国际机场) are the same node.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+from .english import english_name
+from .gazetteer import Gazetteer, entity_key, load_gazetteer
+from .lexicon import Lexicon, load_lexicon
+from .model import Document, Entity, Mention
+
+PROVINCE = "福建省"
+_GOVERNMENT = re.compile(r"^(.*?)(人民政府|政府)(办公厅|办公室)?$")
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
+        self.gaz = gazetteer
+        self.lex = lexicon
+        self.province_key = gazetteer.key_of(PROVINCE)
+
+    # ----------------------------------------------------------------- context of a document
+    def jurisdiction(self, doc: Document) -> dict[str, str]:
+        """Region keys the issuer speaks for: {'province': …, 'city': …, 'county': …}."""
+        out = {"province": self.province_key}
+        for text in (doc.issuer, doc.scope.split(" ")[0] if doc.scope else ""):
+            for key in self.leading_places(_GOVERNMENT.sub(r"\1", text)):
+                level = self.gaz.level(key)
+                if level in (2, 3) and not ({2: "city", 3: "county"}[level] in out):
+                    out[{2: "city", 3: "county"}[level]] = key
+                    if level == 3:
+                        out.setdefault("city", self.gaz.parent(key))
+            if len(out) > 1:
+                break
+        return out
+
+    def scope_regions(self, doc: Document) -> list[str]:
+        keys = []
+        for part in re.split(r"[ (),，、（）]+", doc.scope):
+            key = self.gaz.key_of(part) if part else ""
+            if key:
+                keys.append(key)
+                keys.extend(self.gaz.members.get(key, ()))
+        return keys
+
+    def leading_places(self, name: str) -> list[str]:
+        return self.gaz.leading_places(name)
+
+    def pick(self, cands, context: list[str]) -> str:
+        """The candidate inside a context region, else the best ranked."""
+        keys = [c.key if hasattr(c, "key") else c for c in cands]
+        for region in context:
+            inside = [k for k in keys if k != region and self.gaz.is_within(k, region)]
+            if inside:
+                return inside[0]
+        return keys[0]
+
+    # ----------------------------------------------------------------- agencies
+    def agency_name(self, surface: str, doc: Document, juris: dict[str, str]) -> str:
+        """Official full name of an agency mentioned as ``surface`` in ``doc``."""
+        known = self.gaz.key_of(surface)
+        if known and self.gaz.entities[known].type == "Agency":
+            return self.gaz.entities[known].name
+        places = self.leading_places(surface)
+        rest = surface[sum(len(self._spelling(surface, places, i)) for i in range(len(places))):]
+        region = places[-1] if places else ""
+        if not region:
+            for word, level in sorted(self.lex.jurisdictions.items(), key=lambda x: -len(x[0])):
+                if rest.startswith(word):
+                    if level[0] == "nation":
+                        region = "国家"
+                    else:
+                        region = juris.get(level[0]) or juris.get("city") or juris["province"]
+                    rest = rest[len(word):]
+                    break
+        if not region:
+            region = juris.get("county") or juris.get("city") or juris["province"]
+            if rest.endswith("厅"):  # 厅 are provincial departments
+                region = juris["province"]
+        region_name = region if region == "国家" else self.gaz.entities[region].name
+        gov = _GOVERNMENT.match(rest)
+        if gov and not gov.group(1):
+            return region_name + "人民政府" + (gov.group(3) or "")
+        return region_name + self.expand_agency(rest)
+
+    def _spelling(self, surface: str, places: list[str], i: int) -> str:
+        """The characters of ``surface`` that spell the i-th leading place."""
+        pos = 0
+        for j, key in enumerate(places):
+            e = self.gaz.entities[key]
+            for form in sorted({e.name, *e.aliases, *self._short_forms(e)}, key=len, reverse=True):
+                if surface.startswith(form, pos):
+                    if j == i:
+                        return form
+                    pos += len(form)
+                    break
+        return ""
+
+    @staticmethod
+    def _short_forms(e: Entity) -> list[str]:
+        return [n[:-1] for n in (e.name, *e.aliases) if len(n) > 2 and n[-1] in "省市区县镇乡"]
+
+    def expand_agency(self, rest: str) -> str:
+        """发展改革委 → 发展和改革委员会, 数字办 → 数字福建建设领导小组办公室."""
+        for suffix, long in (("委员会", "委员会"), ("委", "委员会"), ("办公室", "办公室"), ("办", "办公室"),
+                             ("局", "局"), ("厅", "厅"), ("部", "部")):
+            if rest.endswith(suffix):
+                body = rest[: -len(suffix)]
+                if body in self.lex.agency_bodies:
+                    full = self.lex.agency_bodies[body][0]
+                    if full.endswith("委员会") and long == "办公室":
+                        return full + long
+                    if full.endswith(("领导小组", "委员会")):
+                        return full + (long if long == "办公室" else "")
+                    return full + long
+                return rest
+        return rest
+
+    # ----------------------------------------------------------------- other names
+    def variant_key(self, type_: str, name: str) -> str:
+        """Names that differ only in suffix variant, 国际 or a containing city share this key."""
+        key = name.replace("（", "(").replace("）", ")").replace("“", "").replace("”", "")
+        for short, long in sorted(self.lex.suffix_variants.items(), key=lambda x: -len(x[0])):
+            if key.endswith(short):
+                key = key[: -len(short)] + long
+                break
+        key = key.replace("国际", "")
+        places = self.leading_places(key)
+        if len(places) >= 2 and self.gaz.is_within(places[1], places[0]) and self.gaz.level(places[0]) <= 2:
+            key = key[len(self._spelling(key, places, 0)):]
+        return f"{type_}|{key}"
+
+    # ----------------------------------------------------------------- driver
+    def resolve(self, documents: list[Document], mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention]]:
+        docs = {d.doc_id: d for d in documents}
+        juris = {d.doc_id: self.jurisdiction(d) for d in documents}
+        scope = {d.doc_id: self.scope_regions(d) for d in documents}
+        resolved: list[Mention] = []
+        by_doc: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            by_doc[m.doc_id].append(m)
+        for doc_id, ms in by_doc.items():
+            doc = docs[doc_id]
+            previous_places: list[str] = []
+            for m in ms:
+                if m.candidates:
+                    context = [k for p in previous_places[-2:] for k in [p]] + scope[doc_id]
+                    key = self.pick(m.candidates, context)
+                    name = self.gaz.entities[key].name
+                elif m.type == "Agency":
+                    name = m.name if m.rule == "list-agency" else self.agency_name(m.surface, doc, juris[doc_id])
+                    known = self.gaz.key_of(name)
+                    key = known if known and self.gaz.entities[known].type == "Agency" else entity_key("Agency", name)
+                else:
+                    name = m.name
+                    key = self.gaz.key_of(name)
+                    if not key or self.gaz.entities[key].type != m.type:
+                        key = entity_key(m.type, name)
+                if m.type == "Region" and m.candidates:
+                    previous_places.append(key)
+                resolved.append(replace(m, entity=key, name=name))
+
+        # Merge text names that are variants of one another (or of a gazetteer entry).
+        canon: dict[str, str] = {}
+        for key, e in self.gaz.entities.items():
+            if e.type != "Region":
+                for n in (e.name, *e.aliases):
+                    canon.setdefault(self.variant_key(e.type, n), key)
+        counts = Counter(m.entity for m in resolved)
+        for key in sorted({m.entity for m in resolved if m.entity not in self.gaz.entities},
+                          key=lambda k: (-len(k), -counts[k], k)):
+            m0 = next(m for m in resolved if m.entity == key)
+            if m0.type == "Region" or m0.type == "Agency":
+                continue
+            vk = self.variant_key(m0.type, m0.name)
+            canon.setdefault(vk, key)
+        remap = {}
+        for m in resolved:
+            if m.entity in self.gaz.entities or m.type in ("Region", "Agency"):
+                continue
+            target = canon.get(self.variant_key(m.type, m.name), m.entity)
+            if target != m.entity:
+                remap[m.entity] = target
+        resolved = [replace(m, entity=remap.get(m.entity, m.entity)) for m in resolved]
+        return self.entities(resolved), resolved
+
+    def issuers(self, documents: list[Document], entities: dict[str, Entity]) -> dict[str, str]:
+        """The agency that issued each document (added to ``entities`` when new)."""
+        out = {}
+        for doc in documents:
+            if not doc.issuer:
+                continue
+            name = self.agency_name(doc.issuer, doc, self.jurisdiction(doc))
+            known = self.gaz.key_of(name)
+            key = known if known and self.gaz.entities[known].type == "Agency" else entity_key("Agency", name)
+            if key not in entities:
+                kind = "Office" if name.endswith(("办公厅", "办公室")) else "Government" if name.endswith("政府") else "Department"
+                entities[key] = Entity(key=key, type="Agency", kind=kind, name=name,
+                                       name_en=english_name(name, "Agency", self.gaz, self.lex),
+                                       aliases=(doc.issuer,) if doc.issuer != name else ())
+            out[doc.doc_id] = key
+        return out
+
+    def entities(self, mentions: list[Mention]) -> dict[str, Entity]:
+        """Gazetteer divisions and planning regions, plus every mentioned entity with its labels."""
+        out: dict[str, Entity] = {}
+        for key, e in self.gaz.entities.items():
+            if key.startswith("division/") or e.kind == "PlanningRegion":
+                out[key] = e
+        by_key: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            by_key[m.entity].append(m)
+        for key, ms in by_key.items():
+            surfaces = [m.surface for m in ms] + [m.anchor for m in ms if "\n" not in m.anchor]
+            if key in self.gaz.entities:
+                e = self.gaz.entities[key]
+                aliases = tuple(dict.fromkeys([*e.aliases, *(s for s in surfaces if s != e.name)]))
+                out[key] = replace(e, aliases=aliases)
+                continue
+            type_ = ms[0].type
+            kind = Counter(m.kind for m in ms).most_common(1)[0][0]
+            names = Counter(m.name for m in ms)
+            # the longest name seen is the fullest one (福州长乐国际机场 over 长乐机场)
+            name = max(names, key=lambda n: (len(n), names[n], n))
+            aliases = tuple(dict.fromkeys(s for s in [*names, *surfaces] if s != name))
+            out[key] = Entity(key=key, type=type_, kind=kind, name=name,
+                              name_en=english_name(name, type_, self.gaz, self.lex), aliases=aliases)
+        for region, members in self.gaz.members.items():
+            if region in out:
+                for key in members:
+                    out.setdefault(key, self.gaz.entities[key])
+        self.add_referenced(out, {e.parent for e in out.values() if e.parent})
+        return out
+
+    def add_referenced(self, entities: dict[str, Entity], keys: set[str]) -> None:
+        """Add the gazetteer entities ``keys`` (and the places containing them) to ``entities``."""
+        pending = sorted(keys)
+        while pending:
+            key = pending.pop()
+            if key in entities or key not in self.gaz.entities:
+                continue
+            entities[key] = self.gaz.entities[key]
+            if entities[key].parent:
+                pending.append(entities[key].parent)
+
+
+def resolve(documents: list[Document], mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention]]:
+    """Entities of the corpus and the mentions with their ``entity`` key filled in."""
+    return Resolver(load_gazetteer(), load_lexicon()).resolve(documents, mentions)

@@ -1,0 +1,167 @@
+"""RDF formats by name, alias, extension or media type; deterministic, atomic writing; reading.
+
+Writing goes through pyoxigraph (fast, streaming); the triples arrive sorted, so the same graph
+always gives the same bytes.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .errors import GraphNotFound, KgError, UnknownFormat
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str
+    extensions: tuple[str, ...]
+    aliases: tuple[str, ...]
+    media_type: str
+
+    @property
+    def oxigraph(self):
+        import pyoxigraph
+
+        return {
+            "turtle": pyoxigraph.RdfFormat.TURTLE, "ntriples": pyoxigraph.RdfFormat.N_TRIPLES,
+            "nquads": pyoxigraph.RdfFormat.N_QUADS, "trig": pyoxigraph.RdfFormat.TRIG,
+            "jsonld": pyoxigraph.RdfFormat.JSON_LD, "rdfxml": pyoxigraph.RdfFormat.RDF_XML,
+        }[self.name]
+
+
+FORMATS = (
+    RdfFormat("turtle", (".ttl",), ("ttl", "turtle"), "text/turtle"),
+    RdfFormat("ntriples", (".nt",), ("nt", "ntriples", "n-triples"), "application/n-triples"),
+    RdfFormat("nquads", (".nq",), ("nq", "nquads", "n-quads"), "application/n-quads"),
+    RdfFormat("trig", (".trig",), ("trig",), "application/trig"),
+    RdfFormat("jsonld", (".jsonld", ".json"), ("jsonld", "json-ld"), "application/ld+json"),
+    RdfFormat("rdfxml", (".rdf", ".owl", ".xml"), ("rdf", "xml", "rdfxml", "rdf/xml"), "application/rdf+xml"),
+)
+
+
+def rdf_format(name: str) -> RdfFormat:
+    """The format called ``name`` (a name, alias, extension such as ``.ttl``, or media type).
+
+    Raises:
+        UnknownFormat: listing the known names.
+    """
+    wanted = name.lower().strip()
+    for f in FORMATS:
+        if wanted in (f.name, f.media_type, *f.aliases, *f.extensions) or "." + wanted in f.extensions:
+            return f
+    known = ", ".join(f"{f.name} ({'/'.join(f.extensions)})" for f in FORMATS)
+    raise UnknownFormat(f"unknown RDF format {name!r}; known formats: {known}")
+
+
+def format_for_path(path: str | Path) -> RdfFormat:
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        raise UnknownFormat(f"{path}: no file extension to tell the RDF format from (.ttl, .nt, .nq, .jsonld, .rdf)")
+    return rdf_format(suffix)
+
+
+def _to_oxigraph(term):
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """Bytes of ``triples`` (rdflib terms, in the order given) in ``fmt``."""
+    import pyoxigraph as ox
+
+    quads = (ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in triples)
+    kwargs = {"prefixes": prefixes} if prefixes and fmt.name in ("turtle", "trig", "rdfxml") else {}
+    return ox.serialize(quads, format=fmt.oxigraph, **kwargs)
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see either the old file or the new one.
+
+    ``-`` writes to standard output.
+
+    Raises:
+        KgError: the folder does not exist or is not writable.
+    """
+    if str(path) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise KgError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise KgError(f"{path}: is a folder, expected a file name")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise KgError(f"{path}: cannot write in {folder}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_store(paths: Iterable[str | Path]):
+    """A pyoxigraph ``Store`` holding the given RDF files.
+
+    Raises:
+        GraphNotFound: a file does not exist.
+        KgError: a file cannot be parsed (with the parser's message and position).
+    """
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise GraphNotFound(f"{path}: no such graph file")
+        fmt = format_for_path(path)
+        try:
+            with open(path, "rb") as handle:
+                store.bulk_load(handle, fmt.oxigraph)
+        except SyntaxError as exc:
+            raise KgError(f"{path}: not valid {fmt.name}: {exc}") from exc
+    return store
+
+
+def load_rdflib(path: str | Path):
+    """An rdflib ``Graph`` parsed from ``path``."""
+    from rdflib import Graph
+
+    path = Path(path)
+    if not path.is_file():
+        raise GraphNotFound(f"{path}: no such graph file")
+    fmt = format_for_path(path)
+    graph = Graph()
+    rdflib_name = {"ntriples": "nt", "nquads": "nquads", "jsonld": "json-ld", "rdfxml": "xml"}.get(fmt.name, fmt.name)
+    try:
+        graph.parse(path, format=rdflib_name)
+    except Exception as exc:  # rdflib raises parser-specific exceptions
+        raise KgError(f"{path}: not valid {fmt.name}: {exc}") from exc
+    return graph

@@ -1,0 +1,76 @@
+"""Shared fixtures: the real planning corpus, one build of it per test session, small texts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.paths import PROJECT_ROOT, default_corpus_dir
+
+DATA = Path(__file__).parent / "data"
+GOLD_DIR = PROJECT_ROOT.parent / "shared" / "gold"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    path = default_corpus_dir()
+    if not (path / "MANIFEST.csv").exists():
+        pytest.fail(f"the planning corpus is missing at {path}; set KG_CORPUS to its folder")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_dir):
+    """The pipeline's output for the real corpus (built once per session)."""
+    from kg.pipeline import run
+
+    return run(corpus_dir)
+
+
+@pytest.fixture(scope="session")
+def built_ttl(corpus, tmp_path_factory) -> Path:
+    """The real corpus graph written as Turtle, as ``kg build`` writes it."""
+    from kg.build import corpus_graph_triples
+    from kg.graph import PREFIXES
+    from kg.serialize import rdf_format, serialize
+
+    path = tmp_path_factory.mktemp("build") / "kg.ttl"
+    path.write_bytes(serialize(corpus_graph_triples(corpus), rdf_format("ttl"), PREFIXES))
+    return path
+
+
+@pytest.fixture(scope="session")
+def graph(built_ttl):
+    from kg.serialize import load_rdflib
+
+    return load_rdflib(built_ttl)
+
+
+def write_corpus(folder: Path, files: dict[str, str | bytes], manifest: str | None = None) -> Path:
+    """A small corpus folder written from ``{file name: text or bytes}``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (folder / name).write_bytes(data)
+    if manifest is not None:
+        (folder / "MANIFEST.csv").write_text(manifest, encoding="utf-8")
+    return folder
+
+
+def analyse(text: str, doc_id: str = "doc", issuer: str = "", scope: str = ""):
+    """Normalize, segment and extract one text; returns (segmented, mentions)."""
+    from kg.extract import extract
+    from kg.model import Document
+    from kg.normalize import normalize
+    from kg.segment import segment
+
+    doc = Document(doc_id=doc_id, path=Path(f"{doc_id}.txt"), text=text, issuer=issuer, scope=scope)
+    seg = segment(normalize(doc))
+    return seg, extract(seg)
+
+
+def build_texts(tmp_path: Path, files: dict[str, str], manifest: str | None = None):
+    """Run the whole pipeline on small texts; returns the Corpus."""
+    from kg.pipeline import run
+
+    return run(write_corpus(tmp_path / "corpus", files, manifest))
