@@ -137,3 +137,7 @@ def validate(graph: Path | None):
 
 def main() -> None:  # pragma: no cover - console-script entry point
     cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

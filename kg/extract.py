@@ -246,6 +246,13 @@ class Extractor:
             tok = d.tokens[ti]
             if tok.nbegin < floor or self._is_stop_token(tok):
                 break
+            cut = max((i for i, ch in enumerate(tok.word) if ch in self.lex.stop_words), default=-1)
+            if tok.tag == "nx" and cut >= 0:
+                # a new word jieba glued to a function word (及飞|凤山): keep what follows it
+                if cut + 1 < len(tok.word):
+                    words.insert(0, tok.word[cut + 1:])
+                    b = tok.nend - len(tok.word) + cut + 1
+                break
             words.insert(0, tok.word)
             if (tok.tag.startswith(_DISTINCT_TAGS) and tok.word not in self.lex.descriptors) or any(
                     c.isdigit() or c.isascii() and c.isalpha() for c in tok.word):

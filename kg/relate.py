@@ -226,11 +226,11 @@ class Relator:
         if len(parts) >= 2:
             ends = []
             for i, part in enumerate(parts):
-                places = self.gaz.leading_places(part) if i else self._trailing_places(part)
-                if not places and allow_projects:
-                    pos = offset + sum(len(p) + 1 for p in parts[:i])
-                    hit = [x.entity for x in mentions if x.nbegin == pos and x.type == "Project"]
-                    places = hit[:1]
+                pos = offset + sum(len(p) + 1 for p in parts[:i])
+                # a facility named in full is the endpoint itself (福州—长乐机场)
+                facility = [x.entity for x in mentions if allow_projects and x.nbegin == pos
+                            and x.nend == pos + len(part) and x.type == "Project"]
+                places = facility or (self.gaz.leading_places(part, towns=True) if i else self._trailing_places(part))
                 if not places:
                     return []
                 ends.append(self.most_specific(places) or places[-1])
@@ -245,7 +245,7 @@ class Relator:
     def _trailing_places(self, part: str) -> list[str]:
         """Places at the end of the text before 至: 厦漳环城高速厦门海沧 → 厦门市, 海沧区."""
         for i in range(len(part)):
-            places = self.gaz.leading_places(part[i:])
+            places = self.gaz.leading_places(part[i:], towns=True)
             spelled = part[i:]
             if places and self._spelled_length(spelled, places) == len(spelled):
                 return places

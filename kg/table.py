@@ -18,7 +18,7 @@ def format_table(headers: list[str], rows: list[list[object]]) -> str:
     """A table with a header rule; numeric columns are right-aligned.
 
     >>> print(format_table(["类型", "n"], [["园区", 3], ["Region", 12]]))
-    类型    n
+    类型     n
     ------  --
     园区     3
     Region  12
