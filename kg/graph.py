@@ -82,6 +82,8 @@ def entity_triples(e: Entity) -> list[Triple]:
     out += [(s, SKOS.altLabel, _zh(a)) for a in e.aliases if a != e.name]
     if e.code:
         out.append((s, KG.divisionCode, Literal(e.code)))
+    if e.type == "Agency" and e.parent:
+        out.append((s, KG.jurisdiction, entity_iri(e.parent)))
     if e.lat and e.lon:
         out += [(s, GEO.lat, Literal(Decimal(e.lat))), (s, GEO.long, Literal(Decimal(e.lon)))]
     return out

@@ -95,6 +95,7 @@ class KG(DefinedNamespace):
     # Object properties
     connects: URIRef  # 连接 / connects
     issuedBy: URIRef  # 发布机关 / issued by
+    jurisdiction: URIRef  # 辖区 / jurisdiction
     locatedIn: URIRef  # 位于 / located in
     memberOf: URIRef  # 成员 / member of
     responsibleFor: URIRef  # 负责 / responsible for

@@ -68,9 +68,13 @@ class Resolver:
     # ----------------------------------------------------------------- agencies
     def agency_name(self, surface: str, doc: Document, juris: dict[str, str]) -> str:
         """Official full name of an agency mentioned as ``surface`` in ``doc``."""
+        return self.agency(surface, doc, juris)[0]
+
+    def agency(self, surface: str, doc: Document, juris: dict[str, str]) -> tuple[str, str]:
+        """(official full name, key of the region it serves) of an agency mentioned as ``surface``."""
         known = self.gaz.key_of(surface)
         if known and self.gaz.entities[known].type == "Agency":
-            return self.gaz.entities[known].name
+            return self.gaz.entities[known].name, self.gaz.entities[known].parent
         places = self.leading_places(surface)
         rest = surface[sum(len(self._spelling(surface, places, i)) for i in range(len(places))):]
         region = places[-1] if places else ""
@@ -88,10 +92,11 @@ class Resolver:
             if rest.endswith("厅"):  # 厅 are provincial departments
                 region = juris["province"]
         region_name = region if region == "国家" else self.gaz.entities[region].name
+        region_key = "" if region == "国家" else region
         gov = _GOVERNMENT.match(rest)
         if gov and not gov.group(1):
-            return region_name + "人民政府" + (gov.group(3) or "")
-        return region_name + self.expand_agency(rest)
+            return region_name + "人民政府" + (gov.group(3) or ""), region_key
+        return region_name + self.expand_agency(rest), region_key
 
     def _spelling(self, surface: str, places: list[str], i: int) -> str:
         """The characters of ``surface`` that spell the i-th leading place."""
@@ -144,6 +149,7 @@ class Resolver:
     def resolve(self, documents: list[Document], mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention]]:
         docs = {d.doc_id: d for d in documents}
         juris = {d.doc_id: self.jurisdiction(d) for d in documents}
+        self._jurisdiction: dict[str, str] = {}
         scope = {d.doc_id: self.scope_regions(d) for d in documents}
         resolved: list[Mention] = []
         by_doc: dict[str, list[Mention]] = defaultdict(list)
@@ -158,9 +164,14 @@ class Resolver:
                     key = self.pick(m.candidates, context)
                     name = self.gaz.entities[key].name
                 elif m.type == "Agency":
-                    name = m.name if m.rule == "list-agency" else self.agency_name(m.surface, doc, juris[doc_id])
+                    if m.rule == "list-agency":
+                        name, region = m.name, self.gaz.key_of(m.surface)
+                    else:
+                        name, region = self.agency(m.surface, doc, juris[doc_id])
                     known = self.gaz.key_of(name)
                     key = known if known and self.gaz.entities[known].type == "Agency" else entity_key("Agency", name)
+                    if region:
+                        self._jurisdiction.setdefault(key, region)
                 else:
                     name = m.name
                     key = self.gaz.key_of(name)
@@ -200,14 +211,14 @@ class Resolver:
         for doc in documents:
             if not doc.issuer:
                 continue
-            name = self.agency_name(doc.issuer, doc, self.jurisdiction(doc))
+            name, region = self.agency(doc.issuer, doc, self.jurisdiction(doc))
             known = self.gaz.key_of(name)
             key = known if known and self.gaz.entities[known].type == "Agency" else entity_key("Agency", name)
             if key not in entities:
                 kind = "Office" if name.endswith(("办公厅", "办公室")) else "Government" if name.endswith("政府") else "Department"
                 entities[key] = Entity(key=key, type="Agency", kind=kind, name=name,
                                        name_en=english_name(name, "Agency", self.gaz, self.lex),
-                                       aliases=(doc.issuer,) if doc.issuer != name else ())
+                                       aliases=(doc.issuer,) if doc.issuer != name else (), parent=region)
             out[doc.doc_id] = key
         return out
 
@@ -234,7 +245,8 @@ class Resolver:
             name = max(names, key=lambda n: (len(n), names[n], n))
             aliases = tuple(dict.fromkeys(s for s in [*names, *surfaces] if s != name))
             out[key] = Entity(key=key, type=type_, kind=kind, name=name,
-                              name_en=english_name(name, type_, self.gaz, self.lex), aliases=aliases)
+                              name_en=english_name(name, type_, self.gaz, self.lex), aliases=aliases,
+                              parent=self._jurisdiction.get(key, "") if type_ == "Agency" else "")
         for region, members in self.gaz.members.items():
             if region in out:
                 for key in members:
