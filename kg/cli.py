@@ -135,6 +135,50 @@ def validate(graph: Path | None):
         raise click.ClickException(f"{report.violations} SHACL violation(s)")
 
 
+@cli.command()
+@click.option("--gold", "gold_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder with chunks.json and one <chunk>.json of annotations per chunk.")
+@graph_option
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the annotated documents. Default: $KG_CORPUS or ../shared/corpus.")
+@click.option("--details/--no-details", default=True, show_default=True, help="List missed and spurious items.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the figures and lists as JSON to this file.")
+@library_errors
+def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, details: bool, json_path: Path | None):
+    """Precision, recall and F1 of a graph against hand-annotated chunks, per type and relation.
+
+    The gold format and matching rules are described in kg/evaluate.py (and ../shared/gold/GUIDELINES.md).
+
+    \b
+    Example:
+        kg evaluate --gold ../shared/gold/dev
+        kg evaluate --gold my-annotations --graph fujian.ttl --corpus my-plans --json scores.json
+    """
+    import json
+
+    from .evaluate import evaluate as run_evaluation
+    from .paths import default_corpus_dir
+    from .serialize import load_store, write_atomic
+    from .table import format_table
+
+    result = run_evaluation(load_store([graph or DEFAULT_GRAPH]), gold_dir, corpus_dir or default_corpus_dir())
+    rows = [[key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"]
+            for key, s in result.scores.items()]
+    for name in ("ent", "rel"):
+        s = result.total(name)
+        rows.append([f"{name} (micro)", f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"])
+    click.echo(format_table(["item", "P", "R", "F1", "predicted/gold"], rows))
+    if details:
+        for title, items in (("missed", result.missed), ("spurious", result.spurious)):
+            for key in sorted(items):
+                click.echo(f"\n{key} {title} ({len(items[key])})")
+                for item in items[key]:
+                    click.echo(f"  {item}")
+    if json_path:
+        write_atomic(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
+
+
 def main() -> None:  # pragma: no cover - console-script entry point
     cli()
 
