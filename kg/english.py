@@ -35,12 +35,7 @@ def english_name(name: str, type_: str, gaz: Gazetteer, lex: Lexicon) -> str:
     """A readable English label for a Chinese entity name."""
     places = gaz.leading_places(name)
     parts = [place_english(key, gaz) for key in places]
-    rest = name
-    for key in places:
-        e = gaz.entities[key]
-        form = next((f for f in sorted({e.name, *e.aliases, *(n[:-1] for n in (e.name, *e.aliases) if len(n) > 2)},
-                                        key=len, reverse=True) if rest.startswith(f)), "")
-        rest = rest[len(form):]
+    rest = name[gaz.spelled(name, places):]
     run = 0
     while run < len(rest) and rest[run] in lex.place_abbreviations:
         run += 1

@@ -84,6 +84,23 @@ class Gazetteer:
                 break
         return out
 
+    def spellings(self, text: str, places: list[str]) -> list[str]:
+        """How ``text`` spells each of the leading ``places`` (福州市仓山区… → ['福州市', '仓山区'])."""
+        out, pos = [], 0
+        for key in places:
+            e = self.entities[key]
+            names = (e.name, *e.aliases)
+            forms = {*names, *(n[:-1] for n in names if len(n) > 2 and n[-1] in "省市区县镇乡"),
+                     *(n[:-2] for n in names if n.endswith("街道") and len(n) > 3)}
+            form = next((f for f in sorted(forms, key=len, reverse=True) if text.startswith(f, pos)), "")
+            out.append(form)
+            pos += len(form)
+        return out
+
+    def spelled(self, text: str, places: list[str]) -> int:
+        """How many characters of ``text`` the leading ``places`` take."""
+        return sum(len(f) for f in self.spellings(text, places))
+
     def key_of(self, name: str) -> str:
         """Key of the entity best named ``name`` (full names first), or ``''``."""
         cands = self.surfaces.get(name, ())

@@ -3,7 +3,6 @@ stop words. Each file is a small CSV a planner can extend; rows starting with ``
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +47,7 @@ class Suffix:
     kind: str
     name_en: str
     min_prefix: int
+    naming: str = "distinct"  # what the words before it must include: descriptive | distinct | place
 
 
 @dataclass(frozen=True)
@@ -60,22 +60,13 @@ class Lexicon:
     route_abbreviations: dict[str, tuple[str, ...]]  # 沈海 -> (沈阳市, 海口市)
     stop_words: frozenset[str]
     determiners: frozenset[str]
-    descriptors: frozenset[str]
+    descriptors: frozenset[str]  # describe rather than name (geographic words included)
+    geographic: frozenset[str]  # 沿江, 滨海, 山区: describe, but can name a corridor
     not_entities: frozenset[str]
     domain_words: dict[str, str]  # word -> jieba tag
     suffix_variants: dict[str, str]  # short suffix -> long suffix
-
-    @property
-    def max_suffix(self) -> int:
-        return max(len(s) for s in self.suffixes)
-
-    def is_generic(self, words: list[str], type_: str) -> bool:
-        """True when ``words`` (a name minus its suffix) only describe, never name."""
-        generic = self.determiners if type_ in ("Corridor", "Region") else self.determiners | self.descriptors
-        return all(w in generic or _COUNT.match(w) for w in words)
-
-
-_COUNT = re.compile(r"^[一二三四五六七八九十两几多\d]+[个大条座类批项家处片]?$")
+    feature_chars: frozenset[str]  # 湾, 江, 岛 …: after a place's short form they name a feature, not the place
+    context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
 
 
 @lru_cache(maxsize=4)
@@ -85,8 +76,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     for r in read_table(directory / "type_suffixes.csv", ("suffix", "type", "kind")):
         if r["type"] not in TYPES:
             raise DataFileError(f"{directory / 'type_suffixes.csv'}: {r['suffix']}: unknown type {r['type']!r}")
+        naming = r.get("naming") or "distinct"
+        if naming not in ("descriptive", "distinct", "place"):
+            raise DataFileError(f"{directory / 'type_suffixes.csv'}: {r['suffix']}: unknown naming {naming!r}")
         suffixes[r["suffix"]] = Suffix(r["suffix"], r["type"], r["kind"], r.get("name_en", ""),
-                                       int(r.get("min_prefix") or 2))
+                                       int(r.get("min_prefix") or 2), naming)
     bodies = {r["body"]: (r["full"] or r["body"], r.get("name_en", ""))
               for r in read_table(directory / "agency_bodies.csv", ("body",))}
     agency_suffixes = {r["suffix"]: (r["kind"], r.get("name_en", ""))
@@ -108,8 +102,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         stop_words=frozenset(r["word"] for r in read_table(directory / "stop_words.csv", ("word",))),
         determiners=frozenset(r["word"] for r in modifiers if r["kind"] == "determiner"),
         descriptors=frozenset(r["word"] for r in modifiers if r["kind"] != "determiner"),
+        geographic=frozenset(r["word"] for r in modifiers if r["kind"] == "geographic"),
         not_entities=frozenset(r["phrase"] for r in read_table(directory / "not_entities.csv", ("phrase",))),
         domain_words={r["word"]: r["tag"] for r in read_table(directory / "domain_words.csv", ("word", "tag"))},
         suffix_variants={r["short"]: r["long"]
                          for r in read_table(directory / "suffix_variants.csv", ("short", "long"))},
+        feature_chars=frozenset(r["char"] for r in read_table(directory / "feature_chars.csv", ("char",))),
+        context_words=frozenset(r["word"] for r in read_table(directory / "context_words.csv", ("word",))),
     )

@@ -12,6 +12,7 @@ from .extract import RESPONSIBILITY
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import Lexicon, load_lexicon
 from .model import Entity, Mention, Relation, Segmented
+from .segment import domain_tokenizer
 
 RULES = {
     "gazetteer": "The official division hierarchy or the curated gazetteer states it.",
@@ -33,14 +34,17 @@ SUPPORT_CONFIDENCE = 0.7
 LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
                 "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
 _RANGE_LINK = re.compile(r"[至到—－\-–]")
+_BRANCHES = ("复线", "支线", "专用线", "连接线", "联络线")
 _LOCATED = re.compile(r"位于(.{1,20}?)(?:境内|内|，|。|$)")
 _SUBJECT = re.compile(r"是(.{1,40}?)的责任主体|由(.{1,30}?)牵头|(.{1,30}?)负责")
 
 
 class Relator:
-    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, common_words: frozenset[str] | None = None):
         self.gaz = gazetteer
         self.lex = lexicon
+        # words jieba's dictionary knows as something other than a place (松下, 凤山)
+        self.common_words = domain_tokenizer().common_words if common_words is None else common_words
 
     # --------------------------------------------------------------- helpers
     def evidence(self, seg: Segmented, nb: int, ne: int) -> tuple[int, int, str]:
@@ -63,18 +67,65 @@ class Relator:
         return Relation(subject, predicate, object_, rule, seg.doc.doc_id, b, e, text, confidence)
 
     def places_in_name(self, name: str) -> list[str]:
-        """Places a name is qualified by: leading places and bracketed ones (泉州白濑（安溪）→ 安溪县)."""
-        places = self.gaz.leading_places(name)
+        """Places a name is qualified by, outermost first.
+
+        Leading places (福建莆田… → 福建省, 莆田市), bracketed ones (泉州白濑（安溪）→ 安溪县), the place
+        of a part (厦门火炬园漳州分园 → 漳州市) and places abroad anywhere in it. Not qualifiers: a
+        short form naming a natural feature (福清湾组团) or the port of a longer name
+        (福州江阴港综合保税区: 江阴 names the port).
+        """
+        places: list[str] = []
+        pos = 0
+        while pos < len(name):
+            found = self._place_at(name, pos, places)
+            if found is None:
+                break
+            key, length, short = found
+            after = name[pos + length:pos + length + 1]
+            if short and after in self.lex.feature_chars and not self._place_at(name, pos + length, places):
+                break
+            if after == "港" and pos + length + 1 < len(name) and name[pos + length + 1] != "区":
+                pos += length + 1  # …江阴港|综合保税区: the place names the port, not the location
+                continue
+            places.append(key)
+            pos += length
         for m in re.finditer(r"[（(]([^）)]{2,8})[）)]", name):
-            inner = self.gaz.leading_places(m.group(1))
-            if inner:
-                places.extend(inner)
+            places.extend(self.gaz.leading_places(m.group(1)))
+        part = re.search(r"(分园|片区|功能区)$", name)
+        if part:
+            places.extend(self._trailing_places(name[: part.start()])[-1:])
+        for n in range(2, 6):  # places abroad anywhere: 宏东毛里塔尼亚远洋渔业产业园
+            for i in range(len(name) - n + 1):
+                for c in self.gaz.lookup(name[i:i + n]):
+                    if self.gaz.entities[c.key].kind in ("Country", "ForeignCity") and c.key not in places:
+                        places.append(c.key)
         return places
 
+    def _place_at(self, name: str, pos: int, previous: list[str]):
+        """(key, length, is short form) of the place spelled at ``pos`` of ``name``, or None.
+
+        A town's short form counts after its county or city, or when only one town has it."""
+        for n in range(min(len(name) - pos, 12), 1, -1):
+            cands = [c for c in self.gaz.lookup(name[pos:pos + n]) if self.gaz.entities[c.key].type == "Region"]
+            if not cands:
+                continue
+            inside = [c for c in cands if previous and c.key != previous[-1] and self.gaz.is_within(c.key, previous[-1])]
+            cands = inside or cands
+            surface = name[pos:pos + n]
+            towns = not inside and all(c.short and self.gaz.level(c.key) == 4 for c in cands)
+            if towns and (len(cands) > 1 or surface in self.common_words or surface in self.lex.descriptors):
+                continue  # 金山 (three towns), 滨海, 松下: too ambiguous to place anything
+            return cands[0].key, n, cands[0].short
+        return None
+
     def most_specific(self, places: list[str]) -> str:
-        """The deepest place when all lie on one chain of containment, else ''."""
+        """The deepest place when all lie on one chain of containment, else ''.
+
+        Planning regions (海西, 厦漳泉大都市区) are not in the chain of divisions and are skipped."""
         best = ""
         for key in places:
+            if self.gaz.entities[key].kind == "PlanningRegion":
+                continue
             if not best or self.gaz.is_within(key, best):
                 best = key
             elif not self.gaz.is_within(best, key):
@@ -151,12 +202,23 @@ class Relator:
             agents = [m for m in mentions if m.rule == "responsibility" and line.start(2) <= m.nbegin < line.end(2)]
             targets = [m for m in mentions if begin <= m.nbegin < end and m.type in ("Park", "Project", "Corridor")
                        and not any(b <= m.nbegin < e for b, e in own) and m.rule != "responsibility"]
+            # what a clause uses as leverage (抢抓…战略机遇, 充分利用…核心位置) is not the task
+            targets = [t for t in targets if not self._in_context_clause(seg.text, t)]
+            # a name inside another target's name is not a task of its own (沈海高速|公路复线)
+            targets = [t for t in targets if not any(u is not t and u.nbegin <= t.nbegin and t.nend <= u.nend
+                                                     and (u.nbegin, u.nend) != (t.nbegin, t.nend) for u in targets)]
             confidence = SUPPORT_CONFIDENCE if any(a.role == "support" for a in agents) else 1.0
             for a in agents:
                 for t in targets:
                     out.append(self._relation(seg, a.entity, "responsibleFor", t.entity, "responsibility-line",
                                               *line.span(), confidence, whole_sentence=False))
         return out
+
+    def _in_context_clause(self, text: str, m: Mention) -> bool:
+        start = max(text.rfind(p, 0, m.nbegin) for p in "，。；：\n") + 1
+        ends = [i for i in (text.find(p, m.nend) for p in "，。；：\n") if i >= 0]
+        clause = text[start:min(ends) if ends else len(text)]
+        return any(w in clause for w in self.lex.context_words)
 
     def responsible_subjects(self, seg, mentions: list[Mention]) -> list[Relation]:
         out = []
@@ -230,7 +292,12 @@ class Relator:
                 # a facility named in full is the endpoint itself (福州—长乐机场)
                 facility = [x.entity for x in mentions if allow_projects and x.nbegin == pos
                             and x.nend == pos + len(part) and x.type == "Project"]
+                bracket = re.search(r"[（(]([^）)]+)[）)]$", part)  # 福州(马尾): the bracket is more precise
+                if bracket:
+                    part = part[: bracket.start()]
                 places = facility or (self.gaz.leading_places(part, towns=True) if i else self._trailing_places(part))
+                if bracket and places:
+                    places = places + self.gaz.leading_places(bracket.group(1), towns=True)
                 if not places:
                     return []
                 ends.append(self.most_specific(places) or places[-1])
@@ -247,30 +314,33 @@ class Relator:
         for i in range(len(part)):
             places = self.gaz.leading_places(part[i:], towns=True)
             spelled = part[i:]
-            if places and self._spelled_length(spelled, places) == len(spelled):
+            if places and self.gaz.spelled(spelled, places) == len(spelled):
                 return places
         return []
 
-    def _spelled_length(self, text: str, places: list[str]) -> int:
-        pos = 0
-        for key in places:
-            e = self.gaz.entities[key]
-            forms = sorted({e.name, *e.aliases, *(n[:-1] for n in (e.name, *e.aliases) if len(n) > 2),
-                            *(n[:-2] for n in (e.name, *e.aliases) if n.endswith("街道"))}, key=len, reverse=True)
-            form = next((f for f in forms if text.startswith(f, pos)), "")
-            pos += len(form)
-        return pos
-
     def abbreviated_endpoints(self, name: str) -> list[str]:
-        for stem in sorted(self.lex.route_abbreviations, key=len, reverse=True):
-            if name.startswith(stem):
-                return [self.gaz.key_of(p) for p in self.lex.route_abbreviations[stem]]
-        run = 0
-        while run < len(name) and name[run] in self.lex.place_abbreviations:
-            run += 1
-        if run >= 2 and not self.gaz.leading_places(name[:run]):
-            return [self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in name[:run]]
-        return []
+        """Endpoints read from abbreviations opening a route's name: 福厦客专, 沈海高速, 厦漳泉城际R1线.
+
+        Only when the abbreviation is followed directly by the kind of route (branches such as
+        复线/支线 and names built on a region, 厦漳泉大都市区快速路, say nothing of endpoints)."""
+        if name.endswith(_BRANCHES):
+            return []
+        stem = next((x for x in sorted(self.lex.route_abbreviations, key=len, reverse=True) if name.startswith(x)), "")
+        if stem:
+            ends = [self.gaz.key_of(p) for p in self.lex.route_abbreviations[stem]]
+        else:
+            run = 0
+            while run < len(name) and name[run] in self.lex.place_abbreviations:
+                run += 1
+            if run < 2 or self.gaz.leading_places(name[:run]):
+                return []
+            stem = name[:run]
+            ends = [self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in stem]
+        rest = re.sub(r"^城际", "", name[len(stem):])
+        rest = re.sub(r"([A-Z]\d+|\d+号)?线?$", "", rest) if rest.startswith("轨道") or re.match(r"[A-Z]\d+线$", rest) else rest
+        if rest and rest not in self.lex.suffixes:
+            return []
+        return [e for e in ends if e]
 
     # --------------------------------------------------------------- driver
     def relate(self, seg: Segmented, mentions: list[Mention], entities: dict[str, Entity]) -> list[Relation]:

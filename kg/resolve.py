@@ -76,7 +76,7 @@ class Resolver:
         if known and self.gaz.entities[known].type == "Agency":
             return self.gaz.entities[known].name, self.gaz.entities[known].parent
         places = self.leading_places(surface)
-        rest = surface[sum(len(self._spelling(surface, places, i)) for i in range(len(places))):]
+        rest = surface[self.gaz.spelled(surface, places):]
         region = places[-1] if places else ""
         if not region:
             for word, level in sorted(self.lex.jurisdictions.items(), key=lambda x: -len(x[0])):
@@ -98,23 +98,6 @@ class Resolver:
             return region_name + "人民政府" + (gov.group(3) or ""), region_key
         return region_name + self.expand_agency(rest), region_key
 
-    def _spelling(self, surface: str, places: list[str], i: int) -> str:
-        """The characters of ``surface`` that spell the i-th leading place."""
-        pos = 0
-        for j, key in enumerate(places):
-            e = self.gaz.entities[key]
-            for form in sorted({e.name, *e.aliases, *self._short_forms(e)}, key=len, reverse=True):
-                if surface.startswith(form, pos):
-                    if j == i:
-                        return form
-                    pos += len(form)
-                    break
-        return ""
-
-    @staticmethod
-    def _short_forms(e: Entity) -> list[str]:
-        return [n[:-1] for n in (e.name, *e.aliases) if len(n) > 2 and n[-1] in "省市区县镇乡"]
-
     def expand_agency(self, rest: str) -> str:
         """发展改革委 → 发展和改革委员会, 数字办 → 数字福建建设领导小组办公室."""
         for suffix, long in (("委员会", "委员会"), ("委", "委员会"), ("办公室", "办公室"), ("办", "办公室"),
@@ -133,17 +116,21 @@ class Resolver:
 
     # ----------------------------------------------------------------- other names
     def variant_key(self, type_: str, name: str) -> str:
-        """Names that differ only in suffix variant, 国际 or a containing city share this key."""
+        """Names that differ only in a suffix variant, 国际, the spelling of their places or a
+        containing city share this key (泉州城市轨道交通一期工程 = 泉州市城市轨道交通一期)."""
         key = name.replace("（", "(").replace("）", ")").replace("“", "").replace("”", "")
         for short, long in sorted(self.lex.suffix_variants.items(), key=lambda x: -len(x[0])):
             if key.endswith(short):
                 key = key[: -len(short)] + long
                 break
         key = key.replace("国际", "")
-        places = self.leading_places(key)
+        places = self.gaz.leading_places(key)
+        forms = self.gaz.spellings(key, places)
         if len(places) >= 2 and self.gaz.is_within(places[1], places[0]) and self.gaz.level(places[0]) <= 2:
-            key = key[len(self._spelling(key, places, 0)):]
-        return f"{type_}|{key}"
+            places, forms = places[1:], forms[1:]  # 福州长乐机场 = 长乐机场
+            key = key[len(self.gaz.spellings(key, self.gaz.leading_places(key))[0]):]
+        rest = key[sum(len(f) for f in forms):]
+        return f"{type_}|{''.join(self.gaz.entities[p].name for p in places)}{rest}"
 
     # ----------------------------------------------------------------- driver
     def resolve(self, documents: list[Document], mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention]]:

@@ -64,6 +64,7 @@ class DomainTokenizer:
         for body in lexicon.agency_bodies:
             if len(body) >= 2:
                 self._add(body, "nbody")
+        self.split_chars = frozenset(w for w in lexicon.stop_words if len(w) == 1) | set("至—－-")
 
     def _add(self, word: str, tag: str) -> None:
         if word not in self.tags:
@@ -74,10 +75,26 @@ class DomainTokenizer:
         tokens = []
         pos = 0
         for word in self._jieba.cut(text, HMM=True):
-            end = pos + len(word)
-            tokens.append(Token(pos, end, word, self.tags.get(word) or _shape_tag(word)))
-            pos = end
+            for piece in self._split_new_word(word):
+                end = pos + len(piece)
+                tokens.append(Token(pos, end, piece, self.tags.get(piece) or _shape_tag(piece)))
+                pos = end
         return tokens
+
+    def _split_new_word(self, word: str) -> list[str]:
+        """jieba's HMM sometimes glues a function word to a name (港至, 及飞): cut it off again."""
+        if word in self.tags or len(word) < 2 or not any(ch in self.split_chars for ch in word):
+            return [word]
+        pieces, current = [], ""
+        for ch in word:
+            if ch in self.split_chars:
+                if current:
+                    pieces.append(current)
+                pieces.append(ch)
+                current = ""
+            else:
+                current += ch
+        return pieces + ([current] if current else [])
 
 
 def _shape_tag(word: str) -> str:
