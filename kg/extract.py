@@ -47,7 +47,7 @@ _LINE_CODE = re.compile(
     r"(?:(?:国道|省道)\s*)?[GSX]\d{1,4}(?:线|国道|省道)?(?=[^A-Za-z0-9]|$)|\d{3}(?:国道|省道)|(?:国道|省道)\d{2,4}"
 )
 _RAIL_LINE = re.compile(r"(?:[A-Z]\d{1,2}|\d{1,2}号)线(?:[一二三]期)?")
-_GOVERNMENT_SUFFIXES = ("人民政府", "人民政府办公厅", "人民政府办公室")
+_GOVERNMENT_SUFFIXES = ("人民政府", "人民政府办公厅", "人民政府办公室", "政府")
 _BRANCH_WORDS = ("支线", "专用线")
 _PHASE = re.compile(r"[一二三四五六七八九十\d]期(?:工程)?")
 _SUPPORT = ("配合", "协办", "参与")
@@ -93,10 +93,14 @@ class Extractor:
 
     def _has_context(self, text: str, k: Known, known: list[Known]) -> bool:
         """A short form that could be a common word reads as a place only with support around it."""
-        firm = [p for p in known if not p.ambiguous]
-        for p in firm:  # its city or county right before it: 漳州天宝, 厦门海沧, 福州(马尾)
+        for p in known:  # a city or county with one of its places: 漳州天宝, 厦门海沧, 福州(马尾), 福清江阴
+            if p is k:
+                continue
             if p.nend <= k.nbegin and text[p.nend:k.nbegin] in ("", "(", "（") and any(
                     self.gaz.level(pk) in (2, 3) and self.gaz.is_within(c, pk) for c in k.keys for pk in p.keys):
+                return True
+            if p.nbegin == k.nend and any(self.gaz.level(c) in (2, 3) and self.gaz.is_within(pk, c)
+                                          for c in k.keys for pk in p.keys):
                 return True
         # 至, —, 、 between it and another place (two county-level short forms support each other:
         # 福建土楼（南靖－华安）)
@@ -135,9 +139,9 @@ class Extractor:
                     continue
                 host = idx.tokens[idx.token_at(s)]
                 if host.nbegin != s:
-                    # inside a longer word only when that word is a new or a place-like name (厦门港)
-                    # or the suffix is long (远洋渔业|基地), never inside a known place (泉港区)
-                    if self.gaz.lookup(host.word) or (length < 3 and host.tag not in ("nx", "ns", "nz")) or \
+                    # inside a longer word only when that word is a new or a proper name (厦门港,
+                    # 远洋渔业|基地), never inside a known place (泉港区)
+                    if self.gaz.lookup(host.word) or host.tag not in ("nx", "ns", "nz", "nt") or \
                             (length == 1 and host.nend - host.nbegin < 3):
                         continue
                 out.append((s, e, text[s:e]))
@@ -168,6 +172,8 @@ class Extractor:
                 while keep and (parts[keep - 1].role == "place" or parts[keep - 1].text in self.lex.jurisdictions):
                     keep -= 1
                 parts = parts[keep:]
+                if parts and parts[0].role != "place" and idx.text[parts[0].begin - 1:parts[0].begin] in "）)各":
+                    continue  # 各县（市）区人民政府: every district government, no one in particular
             if not parts:
                 continue
             b = parts[0].begin

@@ -75,28 +75,46 @@ class Resolver:
         known = self.gaz.key_of(surface)
         if known and self.gaz.entities[known].type == "Agency":
             return self.gaz.entities[known].name, self.gaz.entities[known].parent
+        committee = re.match(r"^(.+?)(管委会|管理委员会)$", surface)
+        zone = self.gaz.key_of(committee.group(1)) if committee else ""
+        if zone and self.gaz.entities[zone].type in ("Park", "Region"):
+            # the committee of a known zone: 金山工业园区管委会 → 福州金山工业园区管委会
+            e = self.gaz.entities[zone]
+            return e.name + committee.group(2), e.parent if e.type == "Park" else zone
         places = self.leading_places(surface)
         rest = surface[self.gaz.spelled(surface, places):]
         region = places[-1] if places else ""
         if not region:
-            for word, level in sorted(self.lex.jurisdictions.items(), key=lambda x: -len(x[0])):
-                if rest.startswith(word):
-                    if level[0] == "nation":
-                        region = "国家"
-                    else:
-                        region = juris.get(level[0]) or juris.get("city") or juris["province"]
-                    rest = rest[len(word):]
+            for word, (level, _) in sorted(self.lex.jurisdictions.items(), key=lambda x: -len(x[0])):
+                tail = rest[len(word):]
+                # 市场监管局 is a body, not 市 + 场监管局: strip a jurisdiction word only if what
+                # follows still reads as an agency
+                if rest.startswith(word) and (self._reads_as_agency(tail) or not self._reads_as_agency(rest)):
+                    region = "国家" if level == "nation" else juris.get(level) or juris.get("city") or juris["province"]
+                    rest = tail
                     break
         if not region:
             region = juris.get("county") or juris.get("city") or juris["province"]
             if rest.endswith("厅"):  # 厅 are provincial departments
                 region = juris["province"]
-        region_name = region if region == "国家" else self.gaz.entities[region].name
+            elif rest.endswith("部"):  # 部 are ministries of the central government
+                region = "国家"
         region_key = "" if region == "国家" else region
+        if region == "国家":
+            region_name = "中华人民共和国" if rest.endswith("部") else "国家"
+        else:
+            region_name = self.gaz.entities[region].name
         gov = _GOVERNMENT.match(rest)
         if gov and not gov.group(1):
             return region_name + "人民政府" + (gov.group(3) or ""), region_key
         return region_name + self.expand_agency(rest), region_key
+
+    def _reads_as_agency(self, text: str) -> bool:
+        """Whether ``text`` is [body][suffix] or a government: 发展改革委, 建设局, 人民政府."""
+        if _GOVERNMENT.match(text) and not _GOVERNMENT.match(text).group(1):
+            return True
+        return any(text.endswith(suffix) and text[: -len(suffix)] in self.lex.agency_bodies
+                   for suffix in self.lex.agency_suffixes)
 
     def expand_agency(self, rest: str) -> str:
         """发展改革委 → 发展和改革委员会, 数字办 → 数字福建建设领导小组办公室."""

@@ -108,7 +108,9 @@ class NameScanner:
             if known:
                 k = min(known, key=lambda k: k.nbegin)  # the longest known name ending here
                 if not (k.ambiguous and self._stops(idx, b)):
-                    parts.insert(0, Part(k.nbegin, k.nend, k.surface, self._role_of(k), keys=k.keys))
+                    role = self._role_of(k)
+                    parts.insert(0, Part(k.nbegin, k.nend, k.surface, role, "ns" if role == "word" else "",
+                                         k.keys if role != "word" else ()))
                     b = k.nbegin
                     continue
             if ch in "）)":
@@ -127,7 +129,7 @@ class NameScanner:
                 continue
             if ch in PLACE_LINKS:
                 # a range inside a route's name: 安溪至厦门高速公路, 泉州—厦门—漳州沿海大通道
-                if links and parts and known_by_end.get(b - 1) and parts[0].role == "place" \
+                if links and parts and known_by_end.get(b - 1) and parts[0].role in ("place", "known") \
                         and not self._known_facility(text[b:s], s, text):
                     parts.insert(0, Part(b - 1, b, ch, "link"))
                     b -= 1
@@ -147,7 +149,8 @@ class NameScanner:
             if self.is_stop(tok):
                 if coordination and tok.word in ("及", "和") and parts and all(p.role == "word" for p in parts):
                     left = self.scan(idx, tok.nbegin, known_by_end, links=False)
-                    if left and left[0].role == "place" and all(p.role in ("place", "word") for p in left):
+                    if left and left[0].role == "place" and left[-1].role == "word" and \
+                            all(p.role in ("place", "word") for p in left):
                         parts = left + [Part(tok.nbegin, tok.nend, tok.word, "word", tok.tag)] + parts
                 break
             cut = max((i for i, c in enumerate(tok.word) if c in self.lex.stop_words), default=-1)
@@ -179,8 +182,8 @@ class NameScanner:
                 parts, changed = rest, True  # 重点, 各类, 一批; list numbers and figure labels (图1, 专栏2)
             elif first.role == "word" and rest and len(first.text) == 1 and rest[0].role in ("place", "abbreviation"):
                 parts, changed = rest, True  # 做强|江阴港: a stray character before a place
-            elif first.role == "word" and rest and first.tag == "sfx":
-                parts, changed = rest, True  # 都市圈|内福州…: a bare type word cannot open a name
+            elif first.role == "word" and rest and (first.tag == "sfx" or first.text in self.lex.suffixes):
+                parts, changed = rest, True  # 都市圈|内福州…, 新区|新城: a bare type word cannot open a name
         # a smaller place written before the place that contains it starts a new phrase:
         # 仓山区|福州沿江发展轴
         places = [i for i, p in enumerate(parts) if p.role == "place" and p.keys]
@@ -246,7 +249,10 @@ class NameScanner:
 
     def _role_of(self, k: Known) -> str:
         entity = self.gaz.entities[k.keys[0]]
-        return "place" if entity.type == "Region" else "known"
+        if entity.type != "Region":
+            return "known"
+        # a town's short form that is also a common word (滨海) names nothing for sure
+        return "word" if k.ambiguous and self.gaz.level(k.keys[0]) == 4 else "place"
 
     def _part_of_text(self, begin: int, end: int, text: str, tag: str) -> Part:
         piece = text[begin:end]

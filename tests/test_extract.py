@@ -91,3 +91,30 @@ def test_every_mention_anchor_is_the_original_text(corpus):
     for m in corpus.mentions:
         assert 0 <= m.begin < m.end <= len(texts[m.doc_id])
         assert texts[m.doc_id][m.begin:m.end] == m.anchor
+
+
+@pytest.mark.parametrize("text, expected, absent", [
+    # a short form naming a bay, river or island is not the place
+    ("加强福清湾整体保护，控制预留萩芦溪生态廊道。", {("Corridor", "萩芦溪生态廊道")}, {("Region", "福清"), ("Region", "萩芦")}),
+    # but two places side by side are two places
+    ("规划福清江阴经湄洲湾港区至兴泉铁路支线。", {("Region", "福清"), ("Project", "湄洲湾港区"), ("Project", "兴泉铁路")},
+     set()),
+    # routes listed as ranges sharing one suffix
+    ("搭建福州(马尾)—马祖—台北、福州(平潭)—台北的海运快件通道。",
+     {("Corridor", "福州(马尾)—马祖—台北"), ("Corridor", "福州(平潭)—台北")}, set()),
+    # a count of generic things is not a name
+    ("以环三都澳湾区、闽江口湾区、湄洲湾湾区三大湾区为主要载体，壮大莆田、宁德、南平三市中心城区。",
+     {("Region", "环三都澳湾区")}, {("Region", "湄洲湾湾区三大湾区"), ("Region", "南平三市中心城区")}),
+    # leverage phrases are not part of names; a smaller place before its city starts a new phrase
+    ("印发福州都市圈发展规划，充分发挥仓山区福州沿江发展轴核心位置。",
+     {("Region", "福州都市圈"), ("Corridor", "福州沿江发展轴")}, {("Region", "印发福州都市圈"), ("Corridor", "仓山区福州沿江发展轴")}),
+    # a glued function word (及飞) does not hide the next name; 及 inside an industrial base's name
+    ("推进西北区水厂及城门水厂建设，做强漳州金属及深加工产业基地。",
+     {("Project", "城门水厂"), ("Park", "漳州金属及深加工产业基地")}, {("Project", "西北区水厂及城门水厂")}),
+    # every district government is no government in particular
+    ("各县（市）区人民政府、高新区管委会。", set(), {("Agency", "区人民政府")}),
+])
+def test_extract_boundaries(text, expected, absent):
+    surfaces, _ = mentions(text)
+    assert expected <= surfaces
+    assert not (absent & surfaces)

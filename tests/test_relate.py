@@ -83,3 +83,31 @@ def test_gazetteer_hierarchy_is_in_the_graph(corpus):
     hierarchy = {(r.subject, r.object) for r in corpus.relations if r.rule == "gazetteer"}
     assert ("division/350104", "division/350100") in hierarchy  # 仓山区 in 福州市
     assert ("division/350121105", "division/350121") in hierarchy  # 青口镇 in 闽侯县
+
+
+def test_located_in_from_names_reads_parts_ports_and_places_abroad(tmp_path):
+    corpus = build_texts(tmp_path, {"a.txt": "标题\n建设厦门火炬园漳州分园、福州江阴港综合保税区、厦门港海沧港区，"
+                                             "支持宏东毛里塔尼亚远洋渔业产业园，加强福清湾组团建设。"})
+    located = edges(corpus, "locatedIn")
+    assert ("厦门火炬园漳州分园", "漳州市") in located and ("厦门火炬园漳州分园", "厦门市") not in located
+    assert ("福州江阴港综合保税区", "福州市") in located  # 江阴 names the port, not the location
+    assert ("厦门港海沧港区", "海沧区") in located
+    assert ("宏东毛里塔尼亚远洋渔业产业园", "毛里塔尼亚") in located
+    assert not any(h == "福清湾组团" for h, _ in located)  # 福清湾 is a bay
+
+
+def test_responsibility_skips_what_a_clause_uses_as_leverage(tmp_path):
+    text = ("标题\n（一）大力发展中心城区\n抢抓福州新区、自由贸易试验区等“多区叠加”战略机遇，推进城门水厂建设。\n"
+            "（责任单位：区建设局）\n")
+    corpus = build_texts(tmp_path, {"a.txt": text},
+                         "file,title,issuer,issued,reference,scope\na.txt,方案,福州市仓山区人民政府,2022-01-14,,\n")
+    responsible = edges(corpus, "responsibleFor")
+    assert ("仓山区建设局", "城门水厂") in responsible
+    assert not any(t == "中国（福建）自由贸易试验区" for _, t in responsible)
+
+
+def test_abbreviation_endpoints_only_for_the_route_itself(tmp_path):
+    corpus = build_texts(tmp_path, {"a.txt": "标题\n推进沈海高速公路复线、厦漳泉大都市区快速路和厦漳泉城际R1线建设。"})
+    connects = edges(corpus, "connects")
+    assert {("厦漳泉城际R1线", c) for c in ("厦门市", "漳州市", "泉州市")} <= connects
+    assert not any(h in ("沈海高速公路复线", "厦漳泉大都市区快速路") for h, _ in connects)
