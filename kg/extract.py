@@ -121,7 +121,7 @@ class Extractor:
     def _names_a_feature(self, idx: TokenIndex, k: Known) -> bool:
         """福清湾, 萩芦溪, 平潭岛: a place's short form naming a bay, river or island is not the place
         (but 福清江阴 is two places)."""
-        if not k.short or idx.text[k.nend:k.nend + 1] not in self.lex.feature_chars:
+        if not k.short or not self.lex.names_feature(idx.text, k.nend):
             return False
         following = idx.tokens[idx.token_at(k.nend)]
         return following.nbegin != k.nend or not self.gaz.lookup(following.word)
@@ -142,8 +142,8 @@ class Extractor:
                     # inside a longer word only when that word is a new or a proper name (厦门港,
                     # 远洋渔业|基地), never inside a known place (泉港区)
                     if self.gaz.lookup(host.word) or host.tag not in ("nx", "ns", "nz", "nt") or \
-                            (length == 1 and host.nend - host.nbegin < 3):
-                        continue
+                            (length == 1 and host.nend - host.nbegin < 3 and host.word[0] not in "一二三四五六七八九"):
+                        continue  # (but 闽侯|二桥: an ordinal and a one-character suffix)
                 out.append((s, e, text[s:e]))
                 # a branch of a route names the route too: 兴泉|铁路|支线 → 兴泉铁路
                 if t.nbegin == s and t.tag == "sfx" and t.word.endswith(_BRANCH_WORDS):
@@ -285,7 +285,10 @@ class Extractor:
             known_by_end.setdefault(k.nend, []).append(k)
 
         names = self.suffix_names(idx, known_by_end, firm) + self.agency_names(idx, known_by_end)
-        names += self.lists.elided_lists(idx, names) + self.lists.segments(idx, names) + self.lists.range_lists(idx)
+        routes = names + [(k.nbegin, k.nend, self.gaz.entities[k.keys[0]].type, self.gaz.entities[k.keys[0]].kind,
+                           "gazetteer", k.surface) for k in firm
+                          if self.gaz.entities[k.keys[0]].type in ("Project", "Corridor")]
+        names += self.lists.elided_lists(idx, names) + self.lists.segments(idx, routes) + self.lists.range_lists(idx)
         exact_known = {(k.nbegin, k.nend) for k in firm}
         for b, e, type_, kind, rule, name in names:
             if (b, e) not in exact_known or rule in ("elided-list", "segment"):

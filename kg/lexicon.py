@@ -65,8 +65,13 @@ class Lexicon:
     not_entities: frozenset[str]
     domain_words: dict[str, str]  # word -> jieba tag
     suffix_variants: dict[str, str]  # short suffix -> long suffix
-    feature_chars: frozenset[str]  # 湾, 江, 岛 …: after a place's short form they name a feature, not the place
+    feature_chars: dict[str, frozenset[str]]  # 湾, 岛 … → words they open that are not features (山 → 山海)
     context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
+
+    def names_feature(self, text: str, pos: int) -> bool:
+        """Whether ``text[pos:]`` opens a feature's name after a place (福清|湾, not 龙岩|山海协作)."""
+        ch = text[pos:pos + 1]
+        return ch in self.feature_chars and not any(text.startswith(w, pos) for w in self.feature_chars[ch])
 
 
 @lru_cache(maxsize=4)
@@ -107,6 +112,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         domain_words={r["word"]: r["tag"] for r in read_table(directory / "domain_words.csv", ("word", "tag"))},
         suffix_variants={r["short"]: r["long"]
                          for r in read_table(directory / "suffix_variants.csv", ("short", "long"))},
-        feature_chars=frozenset(r["char"] for r in read_table(directory / "feature_chars.csv", ("char",))),
+        feature_chars={r["char"]: frozenset(w for w in r.get("not_before", "").split("|") if w)
+                       for r in read_table(directory / "feature_chars.csv", ("char",))},
         context_words=frozenset(r["word"] for r in read_table(directory / "context_words.csv", ("word",))),
     )

@@ -19,6 +19,7 @@ _SEGMENT = re.compile(
     r"(?P<a>[\u4e00-\u9fff]{2,10}?)(?:[（(][^）)]{1,8}[）)])?至(?P<b>[\u4e00-\u9fff]{2,10}?)"
     r"(?:[（(][^）)]{1,8}[）)])?(?:(?P<seg>段)|(?=[、，。；和及与（(]|$))")
 _LINE_NAME = re.compile(r"[\u4e00-\u9fff]{2}线")
+_SECTION = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6}?)段")
 _RANGE_PART = r"(?:(?!的)[\u4e00-\u9fff]|[（(][\u4e00-\u9fff]{1,6}[）)])"
 _RANGE = rf"{_RANGE_PART}{{2,12}}(?:[—－-]{_RANGE_PART}{{2,12}})+"
 _RANGE_LIST = re.compile(rf"((?:{_RANGE})(?:、(?:{_RANGE}))+)的([\u4e00-\u9fff]{{2,10}})")
@@ -151,6 +152,10 @@ class ListReader:
                 routes.append((m.start(), m.end(), "Project", "Highway"))
                 out.append((m.start(), m.end(), "Project", "Highway", "segment", m.group()))
         for b, e, type_, kind in routes:
+            section = _SECTION.match(text, e)
+            if section and not _SEGMENT.match(text, e) and self._is_place_or_abbreviation(section.group("a")):
+                # the section of a route in one place: 福厦客专福州段, 省道107罗源段, 沈海高速公路福厦段
+                out.append((b, section.end(), type_, kind, "segment", text[b:section.end()]))
             pos, first = e, True
             while True:
                 m = _SEGMENT.match(text, pos)
@@ -166,6 +171,11 @@ class ListReader:
                     break
                 pos += 1
         return out
+
+    def _is_place_or_abbreviation(self, text: str) -> bool:
+        places = self.gaz.leading_places(text, towns=True)
+        return bool(places) and self.gaz.spelled(text, places) == len(text) or \
+            self.scanner.leading_abbreviations(text) == len(text)
 
     def _range_is_places(self, a: str, b: str) -> bool:
         for x in (a, b):

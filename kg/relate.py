@@ -82,7 +82,7 @@ class Relator:
                 break
             key, length, short = found
             after = name[pos + length:pos + length + 1]
-            if short and after in self.lex.feature_chars and not self._place_at(name, pos + length, places):
+            if short and self.lex.names_feature(name, pos + length) and not self._place_at(name, pos + length, places):
                 break
             if after == "港" and pos + length + 1 < len(name) and name[pos + length + 1] != "区":
                 pos += length + 1  # …江阴港|综合保税区: the place names the port, not the location
@@ -90,7 +90,11 @@ class Relator:
             places.append(key)
             pos += length
         for m in re.finditer(r"[（(]([^）)]{2,8})[）)]", name):
-            places.extend(self.gaz.leading_places(m.group(1)))
+            inner = self.gaz.leading_places(m.group(1))
+            # 泉州白濑（安溪）: a place inside the leading one is more precise; 武平（思明）: a place
+            # elsewhere is the partner of a jointly built park, not its location
+            if not places or all(any(self.gaz.is_within(p, q) for q in places) for p in inner):
+                places.extend(inner)
         part = re.search(r"(分园|片区|功能区)$", name)
         if part and self._trailing_places(name[: part.start()]):
             # a part lies where its own name says, not where its parent's does: 厦门火炬园|漳州|分园
@@ -293,6 +297,9 @@ class Relator:
                 # a facility named in full is the endpoint itself (福州—长乐机场)
                 facility = [x.entity for x in mentions if allow_projects and x.nbegin == pos
                             and x.nend == pos + len(part) and x.type == "Project"]
+                if i and not facility:  # …至长乐机场城际铁路: a known facility opens the last part
+                    facility = [c.key for n in range(len(part), 1, -1) for c in self.gaz.lookup(part[:n])
+                                if self.gaz.entities[c.key].type == "Project"][:1]
                 bracket = re.search(r"[（(]([^）)]+)[）)]$", part)  # 福州(马尾): the bracket is more precise
                 if bracket:
                     part = part[: bracket.start()]

@@ -24,6 +24,7 @@ _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "l", "i", "
 _DISTINCT_TAGS = ("ns", "nr", "nz", "nt", "nx", "eng", "j", "m")
 _COUNT = re.compile(r"^[一二三四五六七八九十两几多百千万\d]+[个大条座类批项家处片级市县区地]?$")
 _MARKER = re.compile(r"^(图|表|专栏)?\d+$")
+_ORDINAL = re.compile(r"^[一二三四五六七八九十]$")
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,8 @@ class NameScanner:
                     parts.insert(0, self._part_of_text(tok.nbegin + cut + 1, tok.nend, text, tok.tag))
                 break
             before = idx.tokens[ti - 1] if ti > 0 else None
-            if tok.word in self.lex.feature_chars and before is not None and before.nbegin >= floor and \
+            if len(tok.word) == 1 and self.lex.names_feature(tok.word, 0) and before is not None and \
+                    before.nbegin >= floor and \
                     any(c.short for c in self.gaz.lookup(before.word)):
                 # 萩芦|溪, 福清|湾: a river or bay named after a place is a geographic name
                 parts.insert(0, Part(before.nbegin, tok.nend, before.word + tok.word, "feature"))
@@ -200,8 +202,9 @@ class NameScanner:
             return False
         if name in self.lex.not_entities or name.endswith("产业集群"):
             return False
-        if any(p.role == "word" and _COUNT.match(p.text) for p in parts):
-            return False  # 三大湾区, 两个协同发展区, 南平三市中心城区: a count of generic things
+        if any(p.role == "word" and _COUNT.match(p.text) and not (suffix.type == "Project" and _ORDINAL.match(p.text))
+               for p in parts):
+            return False  # 三大湾区, 两个协同发展区, 南平三市中心城区: a count of generic things (but 闽侯二桥)
         words = [p.text for p in parts if p.role in ("word",)]
         has_place = any(p.role in ("place", "feature", "abbreviation") or (p.role == "bracket" and p.keys)
                         for p in parts)
@@ -227,6 +230,8 @@ class NameScanner:
             return bool(part.keys)
         if part.text in self.lex.descriptors or part.text in self.lex.determiners:
             return False
+        if part.tag == "eng" and not any(c.isdigit() for c in part.text):
+            return False  # LNG接收站: an acronym names a kind of thing, F1线 names one
         return part.tag.startswith(_DISTINCT_TAGS) or any(c.isdigit() or c.isascii() and c.isalpha()
                                                           for c in part.text)
 
