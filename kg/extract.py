@@ -91,32 +91,23 @@ class Extractor:
             return surface in self.tokenizer.general_words
         return surface in self.tokenizer.common_words or len(surface) < 2
 
-    def _has_context(self, text: str, k: Known, known: list[Known]) -> bool:
+    def _has_context(self, text: str, k: Known, by_end: dict, by_begin: dict) -> bool:
         """A short form that could be a common word reads as a place only with support around it."""
-        for p in known:  # a city or county with one of its places: 漳州天宝, 厦门海沧, 福州(马尾), 福清江阴
-            if p is k:
-                continue
-            if p.nend <= k.nbegin and text[p.nend:k.nbegin] in ("", "(", "（") and any(
-                    self.gaz.level(pk) in (2, 3) and self.gaz.is_within(c, pk) for c in k.keys for pk in p.keys):
-                return True
-            if p.nbegin == k.nend and any(self.gaz.level(c) in (2, 3) and self.gaz.is_within(pk, c)
-                                          for c in k.keys for pk in p.keys):
-                return True
+        before = [p for gap in (0, 1) for p in by_end.get(k.nbegin - gap, ()) if text[p.nend:k.nbegin] in ("", "(", "（")]
+        after = by_begin.get(k.nend, ())
+        # a city or county with one of its places: 漳州天宝, 厦门海沧, 福州(马尾), 福清江阴
+        if any(self.gaz.level(pk) in (2, 3) and self.gaz.is_within(c, pk) for p in before for pk in p.keys
+               for c in k.keys):
+            return True
+        if any(self.gaz.level(c) in (2, 3) and self.gaz.is_within(pk, c) for p in after for pk in p.keys
+               for c in k.keys):
+            return True
         # 至, —, 、 between it and another place (two county-level short forms support each other:
         # 福建土楼（南靖－华安）)
         county = self.gaz.level(k.keys[0]) in (2, 3)
-        for p in known:
-            if p is k or (p.ambiguous and not (county and self.gaz.level(p.keys[0]) in (2, 3))):
-                continue
-            if p.nend <= k.nbegin:
-                gap = text[p.nend:k.nbegin]
-            elif k.nend <= p.nbegin:
-                gap = text[k.nend:p.nbegin]
-            else:
-                continue
-            if len(gap) == 1 and (gap in PLACE_LINKS or gap == "、"):
-                return True
-        return False
+        linked = [p for p in by_end.get(k.nbegin - 1, ()) if text[k.nbegin - 1] in PLACE_LINKS or text[k.nbegin - 1] == "、"]
+        linked += [p for p in by_begin.get(k.nend + 1, ()) if text[k.nend] in PLACE_LINKS or text[k.nend] == "、"]
+        return any(p is not k and (not p.ambiguous or (county and self.gaz.level(p.keys[0]) in (2, 3))) for p in linked)
 
     def _names_a_feature(self, idx: TokenIndex, k: Known) -> bool:
         """福清湾, 萩芦溪, 平潭岛: a place's short form naming a bay, river or island is not the place
@@ -279,10 +270,12 @@ class Extractor:
 
         known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)]
         firm = [k for k in known if not k.ambiguous]
-        accepted = [k for k in known if not k.ambiguous or self._has_context(text, k, known)]
         known_by_end: dict[int, list[Known]] = {}
+        known_by_begin: dict[int, list[Known]] = {}
         for k in known:
             known_by_end.setdefault(k.nend, []).append(k)
+            known_by_begin.setdefault(k.nbegin, []).append(k)
+        accepted = [k for k in known if not k.ambiguous or self._has_context(text, k, known_by_end, known_by_begin)]
 
         names = self.suffix_names(idx, known_by_end, firm) + self.agency_names(idx, known_by_end)
         routes = names + [(k.nbegin, k.nend, self.gaz.entities[k.keys[0]].type, self.gaz.entities[k.keys[0]].kind,

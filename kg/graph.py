@@ -175,8 +175,10 @@ def corpus_triples(corpus: Corpus, issuers: dict[str, str] | None = None) -> lis
 
 
 def _sort_key(t: Triple) -> tuple:
-    return tuple((type(x).__name__, str(x), getattr(x, "language", None) or "", str(getattr(x, "datatype", "") or ""))
-                 for x in t)
+    s, p, o = t
+    if isinstance(o, Literal):
+        return s, p, 1, str(o), o.language or "", o.datatype or ""
+    return s, p, 0, str(o)
 
 
 def to_rdflib(triples: list[Triple]) -> Graph:

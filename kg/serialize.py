@@ -85,7 +85,15 @@ def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str]
     """Bytes of ``triples`` (rdflib terms, in the order given) in ``fmt``."""
     import pyoxigraph as ox
 
-    quads = (ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)) for s, p, o in triples)
+    cache: dict = {}  # IRIs repeat across triples; convert each term once
+
+    def term(t):
+        key = (t, type(t))
+        if key not in cache:
+            cache[key] = _to_oxigraph(t)
+        return cache[key]
+
+    quads = (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples)
     kwargs = {"prefixes": prefixes} if prefixes and fmt.name in ("turtle", "trig", "rdfxml") else {}
     return ox.serialize(quads, format=fmt.oxigraph, **kwargs)
 
