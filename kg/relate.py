@@ -206,7 +206,8 @@ class Relator:
                    and not it.nbegin <= pos < it.scope_end]
             agents = [m for m in mentions if m.rule == "responsibility" and line.start(2) <= m.nbegin < line.end(2)]
             targets = [m for m in mentions if begin <= m.nbegin < end and m.type in ("Park", "Project", "Corridor")
-                       and not any(b <= m.nbegin < e for b, e in own) and m.rule != "responsibility"]
+                       and not any(b <= m.nbegin < e for b, e in own) and not line.start() <= m.nbegin < line.end()
+                       and not any(o.start() <= m.nbegin < o.end() for o in lines)]
             # what a clause uses as leverage (抢抓…战略机遇, 充分利用…核心位置) is not the task
             targets = [t for t in targets if not self._in_context_clause(seg.text, t)]
             # a name inside another target's name is not a task of its own (沈海高速|公路复线)

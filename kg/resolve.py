@@ -172,7 +172,7 @@ class Resolver:
                     if m.rule == "list-agency":
                         name, region = m.name, self.gaz.key_of(m.surface)
                     else:
-                        name, region = self.agency(m.surface, doc, juris[doc_id])
+                        name, region = self.agency(m.name or m.surface, doc, juris[doc_id])
                     known = self.gaz.key_of(name)
                     key = known if known and self.gaz.entities[known].type == "Agency" else entity_key("Agency", name)
                     if region:
