@@ -220,6 +220,8 @@ class Extractor:
                 host = idx.tokens[idx.token_at(b)]
                 if host.nbegin != b and not host.word.endswith(text[b:s]):
                     continue  # the body is the tail of another word (格局, 布局 …)
+                if len(body) == 1 and text[b - 1:b] not in self.lex.jurisdictions:
+                    continue  # 省台办 is an office, 平台办公室 is not
                 while b > 0:
                     known = [k for k in known_by_end.get(b, []) if self.gaz.entities[k.keys[0]].type == "Region"]
                     if known:

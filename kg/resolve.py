@@ -57,9 +57,12 @@ class Resolver:
         return self.gaz.leading_places(name)
 
     def pick(self, cands, context: list[str]) -> str:
-        """The candidate inside a context region, else the best ranked."""
+        """The candidate named just before (海沧区 again), else one inside a context region
+        (天宝 after 漳州 → 天宝镇), else the best ranked."""
         keys = [c.key if hasattr(c, "key") else c for c in cands]
         for region in context:
+            if region in keys:
+                return region
             inside = [k for k in keys if k != region and self.gaz.is_within(k, region)]
             if inside:
                 return inside[0]
