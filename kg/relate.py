@@ -182,7 +182,9 @@ class Relator:
                 if places and subjects:
                     subject = max(subjects, key=lambda x: (x.nend, x.nend - x.nbegin))
                     place = max(places, key=lambda x: x.nend - x.nbegin)
-                    if subject.entity != place.entity:
+                    official = not subject.entity.startswith("division/") or \
+                        place.entity in self.gaz.ancestors(subject.entity)  # the hierarchy is not up for debate
+                    if subject.entity != place.entity and official:
                         out.append(self._relation(seg, subject.entity, "locatedIn", place.entity,
                                                   "located-statement", s.nbegin, s.nend))
         return out

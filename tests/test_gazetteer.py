@@ -95,3 +95,12 @@ def test_gazetteer_csv_is_what_the_script_derives(tmp_path):
     assert kind("350206405", "火炬高技术开发区", "town")[0] == "TownLevelUnit"
     rows = read_table(GAZETTEER_DIR / "fujian_divisions.csv", ("code", "name", "level", "kind"))
     assert len(rows) == len({r["code"] for r in rows})
+
+
+def test_no_statement_places_a_division_outside_its_official_parents(corpus):
+    """Whatever the text seems to say, a county or town is only ever located in its official ancestors."""
+    gaz = load_gazetteer()
+    wrong = [(gaz.entities[r.subject].name, r.object, r.rule) for r in corpus.relations
+             if r.predicate == "locatedIn" and r.subject.startswith("division/")
+             and r.object not in gaz.ancestors(r.subject)]
+    assert wrong == []
