@@ -293,9 +293,12 @@
       panel.hidden = true;
     }
   });
-  network.on("doubleClick", function (params) {
-    if (!params.nodes.length) return;
-    var node = nodes.get(params.nodes[0]);
+  /* The browser's own dblclick, not vis-network's double tap: that one is timed in script and
+     misses when highlighting a large graph after the first click takes a while. */
+  document.getElementById("graph").addEventListener("dblclick", function (ev) {
+    var box = ev.currentTarget.getBoundingClientRect();
+    var id = network.getNodeAt({ x: ev.clientX - box.left, y: ev.clientY - box.top });
+    var node = id === undefined ? null : nodes.get(id);
     if (node && node.link) window.location.href = node.link;
   });
   document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
