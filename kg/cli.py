@@ -217,6 +217,55 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
         webbrowser.open(target.resolve().as_uri())
 
 
+@cli.command()
+@click.argument("city", required=False)
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "rdf", "graphml", "gexf", "csv", "html"]),
+              default=None, help="Output format. Default: from the extension of -o, else ttl.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write ('-' for standard output); with --all-cities, the folder. csv writes nodes.csv and "
+                   "edges.csv into a .zip file or a folder. Default: <code>-<city>.<ext> here.")
+@click.option("--no-provenance", is_flag=True, help="Only entities and relations: no mentions, statements, "
+                                                    "evidence sentences or documents.")
+@click.option("--all-cities", "all_cities", is_flag=True,
+              help="One file per prefecture-level city into the folder -o, with index.csv (counts).")
+@library_errors
+@_city_usage_errors
+def export(city: str | None, graph: Path | None, fmt: str | None, output: Path | None, no_provenance: bool,
+           all_cities: bool):
+    """Export the subgraph of CITY: RDF, GraphML/GEXF for Gephi, CSV tables, or the viz page.
+
+    CITY is any name or alias of a prefecture-level city or county-level division (福州,
+    福州市, 榕, Fuzhou, 仓山区, 长乐市 …). The subgraph holds the city, every region in it and
+    what lies there, routes connecting it (with their far ends), the agencies responsible,
+    the planning regions it belongs to, and the provenance of every statement.
+
+    \b
+    Example:
+        kg export 福州 -o fuzhou.ttl
+        kg export Fuzhou --format graphml -o fuzhou.graphml
+        kg export 仓山区 --format csv -o cangshan.zip
+        kg export 厦门 --format jsonld --no-provenance -o - | head
+        kg export --all-cities --format gexf -o cities/
+    """
+    from . import export as exporter
+
+    provenance = not no_provenance
+    if all_cities:
+        if city or output is None:
+            raise click.UsageError("--all-cities takes no CITY and needs -o DIR")
+        for result in exporter.export_all_cities(output, graph, fmt=fmt, provenance=provenance):
+            click.echo(f"{result.city.name}: {result.entities} entities, {result.relations} relations, "
+                       f"{result.triples} triples", err=True)
+        return
+    if not city:
+        raise click.UsageError("missing CITY (or --all-cities)")
+    result, where = exporter.export_city(city, output, graph, fmt=fmt, provenance=provenance)
+    if where != "-":
+        click.echo(f"{where}: {result.city.name}, {result.entities} entities, {result.relations} relations, "
+                   f"{result.triples} triples", err=True)
+
+
 def main() -> None:  # pragma: no cover - console-script entry point
     cli()
 
