@@ -48,7 +48,8 @@ def open_store(graph_path: str | Path | None = None):
 
     path = Path(graph_path or DEFAULT_GRAPH)
     store = load_store([path])
-    ask = "ASK { VALUES ?t { %s } ?e a ?t }" % " ".join(f"<https://w3id.org/fjkg/ontology#{t}>" for t in TYPES)
+    classes = " ".join(f"<https://w3id.org/fjkg/ontology#{t}>" for t in TYPES)
+    ask = f"ASK {{ VALUES ?t {{ {classes} }} ?e a ?t }}"
     if not store.query(ask):
         raise KgError(f"{path}: the graph holds no entities (no Region, Park, Corridor, Project or Agency); "
                       f"build one with kg build")

@@ -124,7 +124,7 @@ def test_counts_agree_across_formats(exports, city):
     nodes_csv = list(csv.DictReader(io.StringIO(tables["nodes.csv"].decode("utf-8-sig"))))
     edges_csv = list(csv.DictReader(io.StringIO(tables["edges.csv"].decode("utf-8-sig"))))
     html = exports[(city, "html")].files[""].decode("utf-8")
-    page = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S).group(1))
+    page = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.DOTALL).group(1))
     assert set(graphml.nodes) == set(gexf.nodes) == {r["id"] for r in nodes_csv} == {n["id"] for n in page["nodes"]} \
         == entities
     as_triples = {(u, d["relation"], v) for u, v, d in graphml.edges(data=True)}

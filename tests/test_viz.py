@@ -139,7 +139,7 @@ def test_page_shows_every_node_and_edge_of_its_graph(pages, open_page, which):
 
 def test_page_is_self_contained_and_deterministic(pages, tmp_path):
     html = pages["fuzhou"][0].read_text(encoding="utf-8")
-    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html, re.I)
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html, re.IGNORECASE)
     assert "@import" not in html and "url(http" not in html
     assert "vis-network" in html and "@license" in html  # inlined with its licence header
     assert run("viz", "--city", "福州市", "-o", tmp_path / "again.html").exit_code == 0
@@ -337,6 +337,12 @@ def test_open_flag_hands_the_page_to_the_browser(tmp_path, monkeypatch):
     result = run("viz", "--city", "仓山区", "-o", tmp_path / "cangshan.html", "--open")
     assert result.exit_code == 0, result.output
     assert log.read_text().strip() == (tmp_path / "cangshan.html").resolve().as_uri()
+
+
+def test_page_to_standard_output():
+    result = run("viz", "--city", "仓山区", "-o", "-")
+    assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
+    assert "福州金山工业园区" in result.stdout
 
 
 def test_graph_option_reads_other_formats(tmp_path):
