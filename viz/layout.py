@@ -2,8 +2,9 @@
 
 Two layouts:
 
-* ``force``: a spring layout (networkx) of each connected component, the components packed in
-  rows, largest first, so that isolated nodes do not fly off to the edges;
+* ``force``: a Fruchterman–Reingold spring layout (numpy) of each connected component (networkx
+  finds them), started from the map positions, the components packed in rows, largest first, so
+  that isolated nodes do not fly off to the edges;
 * ``map``: places with WGS84 coordinates where they are on the map, and everything else (towns
   without coordinates, parks, projects, agencies) in a small sunflower around the place it lies
   in, serves or connects.
