@@ -49,9 +49,10 @@ def load_graph(path: str | Path | None = None) -> "rdflib.Graph":
     return load_rdflib(path or DEFAULT_GRAPH)
 
 
-def to_networkx(graph: "rdflib.Graph") -> "networkx.MultiDiGraph":
+def to_networkx(graph: "rdflib.Graph", *, details: bool = False) -> "networkx.MultiDiGraph":
     """Entities as nodes (label, English label, type, kind, coordinates) and relations as edges
-    (relation, evidence, document, rule, confidence). See :func:`kg.views.to_networkx`."""
+    (relation, evidence, document, rule, confidence); ``details=True`` adds mentions per document,
+    every evidence and jurisdiction edges. See :func:`kg.views.to_networkx`."""
     from .views import to_networkx as _to_networkx
 
-    return _to_networkx(graph)
+    return _to_networkx(graph, details=details)

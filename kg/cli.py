@@ -179,6 +179,137 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
         write_atomic(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
 
 
+def _names_option(known_attr: str, what: str):
+    """A click callback turning ``a,b`` into checked names (usage error, exit 2, when unknown)."""
+    def callback(ctx, param, value):
+        from . import visualize
+        from .model import TYPES
+
+        known = TYPES if known_attr == "TYPES" else visualize.RELATION_NAMES
+        try:
+            return visualize.parse_names(value, known, what)
+        except KgError as exc:
+            raise click.BadParameter(str(exc)) from exc
+
+    return callback
+
+
+def _city_usage_errors(func):
+    """An unknown or ambiguous CITY is a usage error (exit 2) with the closest names."""
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        from .subgraph import UnknownCity
+
+        try:
+            return func(*args, **kwargs)
+        except UnknownCity as exc:
+            raise click.BadParameter(str(exc), param_hint="CITY") from exc
+
+    return wrapper
+
+
+@cli.command()
+@graph_option
+@click.option("--city", default=None, help="Draw only the subgraph of this city or county (福州, 福州市, 榕, Fuzhou, "
+                                           "仓山区 …).")
+@click.option("--type", "types", callback=_names_option("TYPES", "type"),
+              help="Keep only nodes of these types, comma-separated: Region,Park,Corridor,Project,Agency.")
+@click.option("--relation", "relations", callback=_names_option("RELATIONS", "relation"),
+              help="Keep only edges of these relations (locatedIn,responsibleFor,connects,memberOf,jurisdiction) "
+                   "and the nodes they join.")
+@click.option("--layout", type=click.Choice(["force", "map"]), default="force", show_default=True,
+              help="force: springs computed in Python; map: places at their real coordinates, the rest around them.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write ('-' for standard output). Default: kg-viz.html, or <code>-<city>.html "
+                   "with --city.")
+@click.option("--all-cities", "all_cities", type=click.Path(file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="Write a page per prefecture-level city, one of the whole graph and an index.html "
+                                  "into DIR.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser afterwards.")
+@library_errors
+@_city_usage_errors
+def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, layout: str, output: Path | None,
+        all_cities: Path | None, open_page: bool):
+    """Write an interactive page of the graph: one self-contained HTML file that works offline.
+
+    Nodes are coloured and shaped by type and sized by degree; search by Chinese, pinyin,
+    English name or alias; click a node for its documents and the sentence behind each
+    relation; double-click a city to open its page.
+
+    \b
+    Example:
+        kg viz --open
+        kg viz --city 福州 -o fuzhou.html
+        kg viz --type Park,Project --relation locatedIn --layout map -o parks.html
+        kg viz --all-cities site/
+    """
+    from . import visualize
+
+    if all_cities is not None:
+        if city or types or relations or output:
+            raise click.UsageError("--all-cities takes no --city, --type, --relation or -o")
+        written = visualize.write_city_pages(all_cities, graph, layout=layout)
+        click.echo(f"{len(written)} pages written to {all_cities}", err=True)
+        target = all_cities / "index.html"
+    else:
+        target = visualize.write_page(output, graph, city=city, types=types, relations=relations, layout=layout)
+        if str(target) != "-":
+            click.echo(f"{target}: written", err=True)
+    if open_page and str(target) != "-":
+        import webbrowser
+
+        webbrowser.open(target.resolve().as_uri())
+
+
+@cli.command()
+@click.argument("city", required=False)
+@graph_option
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "rdf", "graphml", "gexf", "csv", "html"]),
+              default=None, help="Output format. Default: from the extension of -o, else ttl.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write ('-' for standard output); with --all-cities, the folder. csv writes nodes.csv and "
+                   "edges.csv into a .zip file or a folder. Default: <code>-<city>.<ext> here.")
+@click.option("--no-provenance", is_flag=True, help="Only entities and relations: no mentions, statements, "
+                                                    "evidence sentences or documents.")
+@click.option("--all-cities", "all_cities", is_flag=True,
+              help="One file per prefecture-level city into the folder -o, with index.csv (counts).")
+@library_errors
+@_city_usage_errors
+def export(city: str | None, graph: Path | None, fmt: str | None, output: Path | None, no_provenance: bool,
+           all_cities: bool):
+    """Export the subgraph of CITY: RDF, GraphML/GEXF for Gephi, CSV tables, or the viz page.
+
+    CITY is any name or alias of a prefecture-level city or county-level division (福州,
+    福州市, 榕, Fuzhou, 仓山区, 长乐市 …). The subgraph holds the city, every region in it and
+    what lies there, routes connecting it (with their far ends), the agencies responsible,
+    the planning regions it belongs to, and the provenance of every statement.
+
+    \b
+    Example:
+        kg export 福州 -o fuzhou.ttl
+        kg export Fuzhou --format graphml -o fuzhou.graphml
+        kg export 仓山区 --format csv -o cangshan.zip
+        kg export 厦门 --format jsonld --no-provenance -o - | head
+        kg export --all-cities --format gexf -o cities/
+    """
+    from . import export as exporter
+
+    provenance = not no_provenance
+    if all_cities:
+        if city or output is None:
+            raise click.UsageError("--all-cities takes no CITY and needs -o DIR")
+        for result in exporter.export_all_cities(output, graph, fmt=fmt, provenance=provenance):
+            click.echo(f"{result.city.name}: {result.entities} entities, {result.relations} relations, "
+                       f"{result.triples} triples", err=True)
+        return
+    if not city:
+        raise click.UsageError("missing CITY (or --all-cities)")
+    result, where = exporter.export_city(city, output, graph, fmt=fmt, provenance=provenance)
+    if where != "-":
+        click.echo(f"{where}: {result.city.name}, {result.entities} entities, {result.relations} relations, "
+                   f"{result.triples} triples", err=True)
+
+
 def main() -> None:  # pragma: no cover - console-script entry point
     cli()
 

@@ -107,3 +107,17 @@ def city_subgraph(store, city: City | str, *, provenance: bool = True) -> list:
                     and t.object.value[len(_KG):] in TYPES}
         triples = {t for t in triples if t.subject in entities}
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+_PREFECTURES = """
+PREFIX kg: <https://w3id.org/fjkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?city ?label ?code WHERE {
+  ?city a kg:PrefectureCity ; kg:divisionCode ?code ; skos:prefLabel ?label FILTER(lang(?label) = "zh")
+} ORDER BY ?code"""
+
+
+def prefecture_cities(store) -> list[City]:
+    """The prefecture-level cities of the graph that have a division code (those of the
+    province the graph is about, not far ends of railways), in code order."""
+    return [City(r["city"].value, r["label"].value, "PrefectureCity") for r in store.query(_PREFECTURES)]

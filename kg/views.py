@@ -6,9 +6,10 @@ from collections import defaultdict
 from .model import RELATIONS, TYPES
 
 RELATION_PROPERTIES = (*RELATIONS, "memberOf")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def to_networkx(graph):
+def to_networkx(graph, *, details: bool = False):
     """A ``networkx.MultiDiGraph`` of the entities and relations of an rdflib ``graph``.
 
     Nodes are entity IRIs with ``label`` (Chinese), ``label_en``, ``type`` (one of the five),
@@ -16,6 +17,13 @@ def to_networkx(graph):
     ``relation`` (locatedIn, responsibleFor, connects, memberOf) and, where a sentence says so,
     ``evidence``, ``document``, ``begin``/``end``, ``rule`` and ``confidence`` (the first evidence
     by document and offset; ``evidence_count`` tells how many there are).
+
+    Args:
+        graph: an rdflib ``Graph`` of a built graph or of a city subgraph.
+        details: also give what a reader of one entity wants (values that are lists or dicts, so
+            not for GraphML): ``kg:jurisdiction`` edges (agency → the region it serves), node
+            ``mentions`` (``{document identifier: number of mentions}``), edge ``evidences`` (every
+            evidence, in order) and ``graph.graph["titles"]`` (``{document identifier: title}``).
     """
     import networkx as nx
     from rdflib import RDF, RDFS, Literal
@@ -67,7 +75,7 @@ def to_networkx(graph):
             item.update(evidence=str(graph.value(ev, NIF.anchorOf) or ""), document=doc_of_context.get(context, ""),
                         begin=int(graph.value(ev, NIF.beginIndex)), end=int(graph.value(ev, NIF.endIndex)))
         evidence[key].append(item)
-    for prop in RELATION_PROPERTIES:
+    for prop in (*RELATION_PROPERTIES, "jurisdiction") if details else RELATION_PROPERTIES:
         for s, o in graph.subject_objects(KG[prop]):
             if str(s) not in g or str(o) not in g:
                 continue
@@ -76,6 +84,48 @@ def to_networkx(graph):
             attrs = {"relation": prop, "evidence_count": sum(1 for i in items if "document" in i)}
             if items:
                 attrs.update(items[0])
+            if details:
+                attrs["evidences"] = [i for i in items if "document" in i]
             g.add_edge(str(s), str(o), key=prop, **attrs)
     g.graph["documents"] = titles
+    if details:
+        _add_details(graph, g, doc_of_context)
     return g
+
+
+def _add_details(graph, g, doc_of_context: dict[str, str]) -> None:
+    from rdflib.namespace import DCTERMS
+
+    from .namespace import ITSRDF, NIF
+
+    mentions: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for mention, entity in graph.subject_objects(ITSRDF.taIdentRef):
+        doc = doc_of_context.get(str(graph.value(mention, NIF.referenceContext)))
+        if doc and str(entity) in g:
+            mentions[str(entity)][doc] += 1
+    for node, data in g.nodes(data=True):
+        data["mentions"] = dict(sorted(mentions[node].items()))
+    g.graph["titles"] = {str(graph.value(d, DCTERMS.identifier)): str(t)
+                         for d, t in graph.subject_objects(DCTERMS.title) if graph.value(d, DCTERMS.identifier)}
+
+
+def rdflib_graph(triples):
+    """An rdflib ``Graph`` of pyoxigraph ``Triple`` objects (e.g. a city subgraph)."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    def term(t):
+        kind = type(t).__name__
+        if kind == "NamedNode":
+            return URIRef(t.value)
+        if kind == "BlankNode":
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == _XSD_STRING:
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    graph = Graph()
+    for t in triples:
+        graph.add((term(t.subject), term(t.predicate), term(t.object)))
+    return graph
