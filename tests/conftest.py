@@ -46,6 +46,23 @@ def graph(built_ttl):
     return load_rdflib(built_ttl)
 
 
+@pytest.fixture(scope="session")
+def default_store():
+    """A pyoxigraph store of the built-in graph."""
+    from kg.visualize import open_store
+
+    return open_store()
+
+
+def invoke(*args):
+    """Run the ``kg`` command in-process with ``click.testing.CliRunner``."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
 def write_corpus(folder: Path, files: dict[str, str | bytes], manifest: str | None = None) -> Path:
     """A small corpus folder written from ``{file name: text or bytes}``."""
     folder.mkdir(parents=True, exist_ok=True)

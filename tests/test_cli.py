@@ -5,22 +5,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import write_corpus
-from kg.cli import cli
+from conftest import invoke, write_corpus
 
 PLAN = "福州都市圈发展规划\n推进福州长乐国际机场二期扩建，建设福清融侨经济技术开发区。\n"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def test_build_writes_the_graph_and_a_summary(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN})
     out = tmp_path / "g.nt"
-    result = run("build", corpus, "-o", out)
+    result = invoke("build", corpus, "-o", out)
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "福清融侨经济技术开发区" in text and text.count("\n") > 100
@@ -29,7 +23,7 @@ def test_build_writes_the_graph_and_a_summary(tmp_path):
 
 def test_build_to_stdout_in_a_named_format(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN})
-    result = run("build", corpus, "-o", "-", "--format", "jsonld", "-q")
+    result = invoke("build", corpus, "-o", "-", "--format", "jsonld", "-q")
     assert result.exit_code == 0
     assert result.output.lstrip().startswith(("[", "{"))
 
@@ -45,7 +39,7 @@ def test_bad_input_fails_cleanly_and_keeps_the_old_graph(tmp_path, setup, messag
     setup(corpus)
     out = tmp_path / "g.ttl"
     out.write_text("previous graph", encoding="utf-8")
-    result = run("build", corpus, "-o", out)
+    result = invoke("build", corpus, "-o", out)
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert out.read_text(encoding="utf-8") == "previous graph"
@@ -54,19 +48,19 @@ def test_bad_input_fails_cleanly_and_keeps_the_old_graph(tmp_path, setup, messag
 
 def test_unknown_output_format_is_a_clear_error(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN})
-    result = run("build", corpus, "-o", tmp_path / "g.docx")
+    result = invoke("build", corpus, "-o", tmp_path / "g.docx")
     assert result.exit_code == 1 and "unknown RDF format" in result.output
 
 
 def test_unwritable_output_folder(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN})
-    result = run("build", corpus, "-o", tmp_path / "missing" / "g.ttl")
+    result = invoke("build", corpus, "-o", tmp_path / "missing" / "g.ttl")
     assert result.exit_code == 1 and "does not exist" in result.output
 
 
 def test_empty_document_is_a_warning(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN, "empty.txt": ""})
-    result = run("build", corpus, "-o", tmp_path / "g.ttl")
+    result = invoke("build", corpus, "-o", tmp_path / "g.ttl")
     assert result.exit_code == 0 and "empty.txt: empty document" in result.output
 
 
@@ -85,13 +79,13 @@ def test_interrupted_build_leaves_the_previous_graph(tmp_path, corpus_dir):
 
 
 def test_stats_of_the_default_graph():
-    result = run("stats", "--top", "5")
+    result = invoke("stats", "--top", "5")
     assert result.exit_code == 0
     assert "福州市" in result.output and "responsibleFor" in result.output and "000_9863399443ee40d8" in result.output
 
 
 def test_stats_of_a_missing_graph(tmp_path):
-    result = run("stats", "--graph", tmp_path / "none.ttl")
+    result = invoke("stats", "--graph", tmp_path / "none.ttl")
     assert result.exit_code == 1 and "no such graph file" in result.output
 
 
@@ -100,5 +94,5 @@ def test_validate_a_graph_with_violations(tmp_path):
     bad.write_text("@prefix kg: <https://w3id.org/fjkg/ontology#> .\n"
                    "<https://w3id.org/fjkg/id/park/x> a kg:Park ; kg:locatedIn <https://w3id.org/fjkg/id/y> .\n",
                    encoding="utf-8")
-    result = run("validate", "--graph", bad)
+    result = invoke("validate", "--graph", bad)
     assert result.exit_code == 1 and "SHACL violation" in result.output

@@ -8,9 +8,7 @@ import re
 import zipfile
 
 import pytest
-from click.testing import CliRunner
-
-from kg.cli import cli
+from conftest import invoke
 
 KG = "https://w3id.org/fjkg/ontology#"
 KGR = "https://w3id.org/fjkg/id/"
@@ -26,15 +24,9 @@ KNOWN = {
 ELSEWHERE = {"福州": "350200", "厦门": "350100", "仓山区": "350181"}
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
 @pytest.fixture(scope="module")
-def store():
-    from kg.visualize import open_store
-
-    return open_store()
+def store(default_store):
+    return default_store
 
 
 @pytest.fixture(scope="module")
@@ -181,26 +173,26 @@ def test_no_provenance_keeps_entities_and_relations_only(store, exports):
 def test_cli_writes_each_format_deterministically(tmp_path, exports):
     for fmt in ("ttl", "graphml", "html"):
         out = tmp_path / f"cs.{fmt}"
-        result = run("export", "仓山区", "-o", out)
+        result = invoke("export", "仓山区", "-o", out)
         assert result.exit_code == 0, result.output
         assert out.read_bytes() == exports[("仓山区", fmt)].files[""], fmt
         assert "仓山区" in result.output and "entities" in result.output
-    result = run("export", "仓山区", "--format", "csv", "-o", tmp_path / "cs.zip")
+    result = invoke("export", "仓山区", "--format", "csv", "-o", tmp_path / "cs.zip")
     assert result.exit_code == 0
     with zipfile.ZipFile(tmp_path / "cs.zip") as archive:
         assert sorted(archive.namelist()) == ["edges.csv", "nodes.csv"]
         assert archive.read("nodes.csv") == exports[("仓山区", "csv")].files["nodes.csv"]
     first = (tmp_path / "cs.zip").read_bytes()
-    run("export", "仓山区", "--format", "csv", "-o", tmp_path / "cs.zip")
+    invoke("export", "仓山区", "--format", "csv", "-o", tmp_path / "cs.zip")
     assert (tmp_path / "cs.zip").read_bytes() == first
-    result = run("export", "仓山区", "--format", "csv", "-o", tmp_path / "cs-folder")
+    result = invoke("export", "仓山区", "--format", "csv", "-o", tmp_path / "cs-folder")
     assert result.exit_code == 0 and sorted(p.name for p in (tmp_path / "cs-folder").iterdir()) == ["edges.csv",
                                                                                                      "nodes.csv"]
 
 
 def test_html_export_is_the_viz_page_of_the_city(tmp_path):
-    assert run("export", "厦门", "--format", "html", "-o", tmp_path / "a.html").exit_code == 0
-    assert run("viz", "--city", "厦门市", "-o", tmp_path / "b.html").exit_code == 0
+    assert invoke("export", "厦门", "--format", "html", "-o", tmp_path / "a.html").exit_code == 0
+    assert invoke("viz", "--city", "厦门市", "-o", tmp_path / "b.html").exit_code == 0
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
 
 
@@ -208,16 +200,16 @@ def test_stdout_and_aliases_of_the_city(tmp_path):
     from rdflib import Graph
 
     for name in ("榕", "fuzhou", "福州市"):
-        result = run("export", name, "-o", "-", "--no-provenance")
+        result = invoke("export", name, "-o", "-", "--no-provenance")
         assert result.exit_code == 0
         graph = Graph().parse(data=result.stdout_bytes, format="turtle")
         assert "福州长乐国际机场" in {str(o) for o in graph.objects()}
-    assert run("export", "长乐市", "-o", tmp_path / "changle.nt").exit_code == 0  # former name of 长乐区
+    assert invoke("export", "长乐市", "-o", tmp_path / "changle.nt").exit_code == 0  # former name of 长乐区
     assert "福州长乐国际机场" in (tmp_path / "changle.nt").read_text(encoding="utf-8")
 
 
 def test_all_cities_writes_one_file_per_city_and_an_index(tmp_path):
-    result = run("export", "--all-cities", "--format", "nt", "--no-provenance", "-o", tmp_path / "cities")
+    result = invoke("export", "--all-cities", "--format", "nt", "--no-provenance", "-o", tmp_path / "cities")
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in (tmp_path / "cities").iterdir())
     assert "index.csv" in files and "350100-fuzhou.nt" in files and "350200-xiamen.nt" in files
@@ -237,20 +229,20 @@ def test_all_cities_writes_one_file_per_city_and_an_index(tmp_path):
     (["--all-cities"], 2, "needs -o DIR"),
 ])
 def test_bad_arguments_are_usage_errors(tmp_path, args, code, message):
-    result = run("export", *args)
+    result = invoke("export", *args)
     assert result.exit_code == code and message in result.output
 
 
 def test_empty_graph_unwritable_output_and_unknown_extension_leave_no_file(tmp_path):
     empty = tmp_path / "empty.nt"
     empty.write_text("", encoding="utf-8")
-    result = run("export", "福州", "--graph", empty, "-o", tmp_path / "out.ttl")
+    result = invoke("export", "福州", "--graph", empty, "-o", tmp_path / "out.ttl")
     assert result.exit_code == 1 and "holds no entities" in result.output
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder", encoding="utf-8")
     for target in (blocker / "out.ttl", tmp_path / "missing" / "out.ttl", tmp_path):
-        result = run("export", "仓山区", "--format", "ttl", "-o", target)
+        result = invoke("export", "仓山区", "--format", "ttl", "-o", target)
         assert result.exit_code == 1 and str(target) in result.output and "Traceback" not in result.output
-    result = run("export", "仓山区", "-o", tmp_path / "out.docx")
+    result = invoke("export", "仓山区", "-o", tmp_path / "out.docx")
     assert result.exit_code == 1 and "cannot tell the export format" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.nt", "file.txt"]

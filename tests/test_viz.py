@@ -5,9 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from kg.cli import cli
+from conftest import invoke
 from kg.paths import DEFAULT_GRAPH, PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -20,15 +18,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 HOSTILE = '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">"\'&'
 
 
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
-
-
 @pytest.fixture(scope="module")
-def store():
-    from kg.visualize import open_store
-
-    return open_store()
+def store(default_store):
+    return default_store
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +36,8 @@ def pages(tmp_path_factory, store, fuzhou):
     from kg.visualize import graph_view
 
     folder = tmp_path_factory.mktemp("pages")
-    assert run("viz", "-o", folder / "all.html").exit_code == 0
-    assert run("viz", "--city", "Fuzhou", "-o", folder / "fuzhou.html").exit_code == 0
+    assert invoke("viz", "-o", folder / "all.html").exit_code == 0
+    assert invoke("viz", "--city", "Fuzhou", "-o", folder / "fuzhou.html").exit_code == 0
     return {"all": (folder / "all.html", graph_view(store)),
             "fuzhou": (folder / "fuzhou.html", graph_view(store, city=fuzhou))}
 
@@ -142,7 +134,7 @@ def test_page_is_self_contained_and_deterministic(pages, tmp_path):
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", html, re.IGNORECASE)
     assert "@import" not in html and "url(http" not in html
     assert "vis-network" in html and "@license" in html  # inlined with its licence header
-    assert run("viz", "--city", "福州市", "-o", tmp_path / "again.html").exit_code == 0
+    assert invoke("viz", "--city", "福州市", "-o", tmp_path / "again.html").exit_code == 0
     assert (tmp_path / "again.html").read_bytes() == pages["fuzhou"][0].read_bytes()
 
 
@@ -207,7 +199,7 @@ def test_type_and_relation_filters_hide_and_show(pages, open_page):
 
 
 def test_all_cities_pages_link_to_each_other(tmp_path, open_page):
-    result = run("viz", "--all-cities", tmp_path / "site")
+    result = invoke("viz", "--all-cities", tmp_path / "site")
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "site").iterdir())
     assert "index.html" in names and "all.html" in names and "350100-fuzhou.html" in names
@@ -255,7 +247,7 @@ kgr:m1 itsrdf:taIdentRef <https://w3id.org/fjkg/id/park/evil> ; nif:referenceCon
 
 def test_names_from_documents_cannot_run_code_in_the_page(tmp_path, open_page):
     graph = hostile_graph(tmp_path)
-    result = run("viz", "--graph", graph, "-o", tmp_path / "page.html")
+    result = invoke("viz", "--graph", graph, "-o", tmp_path / "page.html")
     assert result.exit_code == 0, result.output
     html = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert "<script>window.__pwned" not in html and "<img src=x" not in html and "<svg onload" not in html
@@ -277,7 +269,7 @@ def test_names_from_documents_cannot_run_code_in_the_page(tmp_path, open_page):
 
 
 def test_unknown_city_is_a_usage_error_with_suggestions(tmp_path):
-    result = run("viz", "--city", "福清州", "-o", tmp_path / "x.html")
+    result = invoke("viz", "--city", "福清州", "-o", tmp_path / "x.html")
     assert result.exit_code == 2 and "did you mean" in result.output and "福州市" in result.output
     assert not (tmp_path / "x.html").exists()
 
@@ -288,7 +280,7 @@ def test_unknown_city_is_a_usage_error_with_suggestions(tmp_path):
     (["--layout", "circle"], "'circle' is not one of"),
 ])
 def test_bad_options_are_usage_errors(tmp_path, args, message):
-    result = run("viz", *args, "-o", tmp_path / "x.html")
+    result = invoke("viz", *args, "-o", tmp_path / "x.html")
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "x.html").exists()
 
@@ -296,11 +288,11 @@ def test_bad_options_are_usage_errors(tmp_path, args, message):
 def test_empty_graph_and_unwritable_output_are_clear_errors(tmp_path):
     empty = tmp_path / "empty.ttl"
     empty.write_text("", encoding="utf-8")
-    result = run("viz", "--graph", empty, "-o", tmp_path / "x.html")
+    result = invoke("viz", "--graph", empty, "-o", tmp_path / "x.html")
     assert result.exit_code == 1 and "holds no entities" in result.output
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder", encoding="utf-8")
-    result = run("viz", "--city", "仓山区", "-o", blocker / "x.html")
+    result = invoke("viz", "--city", "仓山区", "-o", blocker / "x.html")
     assert result.exit_code == 1 and "does not exist" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.ttl", "file.txt"]
 
@@ -334,13 +326,13 @@ def test_map_layout_keeps_geography_and_puts_parks_near_their_region(store, fuzh
 def test_open_flag_hands_the_page_to_the_browser(tmp_path, monkeypatch):
     log = tmp_path / "opened.txt"
     monkeypatch.setenv("BROWSER", f"sh -c 'echo %s > {log}'")
-    result = run("viz", "--city", "仓山区", "-o", tmp_path / "cangshan.html", "--open")
+    result = invoke("viz", "--city", "仓山区", "-o", tmp_path / "cangshan.html", "--open")
     assert result.exit_code == 0, result.output
     assert log.read_text().strip() == (tmp_path / "cangshan.html").resolve().as_uri()
 
 
 def test_page_to_standard_output():
-    result = run("viz", "--city", "仓山区", "-o", "-")
+    result = invoke("viz", "--city", "仓山区", "-o", "-")
     assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
     assert "福州金山工业园区" in result.stdout
 
@@ -352,6 +344,6 @@ def test_graph_option_reads_other_formats(tmp_path):
 
     nt = tmp_path / "g.nt"
     load_store([DEFAULT_GRAPH]).dump(str(nt), pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    result = run("viz", "--graph", nt, "--city", "厦门", "-o", tmp_path / "xm.html")
+    result = invoke("viz", "--graph", nt, "--city", "厦门", "-o", tmp_path / "xm.html")
     assert result.exit_code == 0, result.output
     assert "厦门新机场" in (tmp_path / "xm.html").read_text(encoding="utf-8")
