@@ -12,14 +12,16 @@ from .paths import DEFAULT_GRAPH
 
 
 def library_errors(func):
-    """Turn a KgError into a one-line message and exit code 1 (never a traceback)."""
+    """Turn a KgError into a message and exit code 1, or the error's own ``exit_code`` (never a traceback)."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except KgError as exc:
-            raise click.ClickException(str(exc)) from exc
+            error = click.ClickException(str(exc))
+            error.exit_code = getattr(exc, "exit_code", 1)
+            raise error from exc
 
     return wrapper
 
@@ -133,6 +135,56 @@ def validate(graph: Path | None):
     click.echo(report.text)
     if not report.conforms:
         raise click.ClickException(f"{report.violations} SHACL violation(s)")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Read the query from a .rq file ('-' reads standard input).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter of the query, e.g. --param city=福州 (repeatable). Names are looked up in "
+                   "the graph; IRIs (kgr:division/350100) are taken as they are.")
+@graph_option
+@click.option("--format", "fmt", default=None,
+              help="table, csv, tsv, json, xml for SELECT/ASK; turtle, ntriples, nquads, trig, jsonld, rdfxml or table "
+                   "for CONSTRUCT/DESCRIBE. Default: from -o's extension, else table on a terminal, csv or turtle in a pipe.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the answer to this file (replaced atomically) instead of standard output.")
+@click.option("--list", "list_queries", is_flag=True, help="List the questions of the query library and exit.")
+@library_errors
+def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: Path | None, fmt: str | None,
+          output: Path | None, list_queries: bool):
+    """Ask the graph a question in SPARQL: a query text, a .rq file or a library question by NAME.
+
+    Runs on Oxigraph over the graph and its ontology; the prefixes kg:, kgr:, rdf:, rdfs:, owl:,
+    skos:, dcterms:, prov:, nif:, itsrdf:, geo: and xsd: are predeclared. Tables cut long cells;
+    csv, tsv and json keep everything. A syntax error exits with status 2.
+
+    \b
+    Example:
+        kg query --list
+        kg query parks_in_city --param city=福州
+        kg query connections_between_cities -p city1=福州 -p city2=厦门 --format json
+        kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ kgr:division/350200 }'
+        kg query -f my.rq --graph fujian.ttl -o answer.csv
+        kg query city_subgraph -p city=厦门 --format turtle > xiamen.ttl
+    """
+    from .query import answer, library_listing
+
+    if list_queries:
+        click.echo(library_listing())
+        return
+    bindings = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--param")
+        bindings[name.strip()] = value
+    data = answer(query, file=file, params=bindings, graph=graph, fmt=fmt, output=output,
+                  terminal=sys.stdout.isatty())
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 def main() -> None:  # pragma: no cover - console-script entry point
