@@ -165,7 +165,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         kg query --list
         kg query parks_in_city --param city=福州
         kg query connections_between_cities -p city1=福州 -p city2=厦门 --format json
-        kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ kgr:division/350200 }'
+        kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ kgr:division\\/350200 }'
         kg query -f my.rq --graph fujian.ttl -o answer.csv
         kg query city_subgraph -p city=厦门 --format turtle > xiamen.ttl
     """
@@ -185,6 +185,71 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
+
+
+@cli.command()
+@graph_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 opens the endpoint to other machines.")
+@click.option("--port", default=7878, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run before it is stopped.")
+@click.option("--max-mb", default=64, show_default=True, help="Largest answer, in megabytes.")
+@click.option("--workers", default=2, show_default=True, help="Query processes (each holds the graph in memory).")
+@click.option("--cors", is_flag=True, help="Let web pages of other origins (e.g. YASGUI) query the endpoint.")
+@library_errors
+def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int, workers: int, cors: bool):
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page for the browser.
+
+    GET or POST /sparql (SPARQL 1.1 Protocol; JSON, XML, CSV, TSV or Turtle by the Accept
+    header), GET /store?default (Graph Store Protocol), and the query page at /. Updates and
+    writes are refused; a query that runs past --timeout or answers more than --max-mb is
+    stopped with an error. Listens on 127.0.0.1 only unless --host says otherwise.
+
+    \b
+    Example:
+        kg serve
+        kg serve --graph fujian.ttl --port 8080 --timeout 10
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a kg:Park } LIMIT 5' localhost:7878/sparql
+    """
+    from .server import serve as run_server
+    from .workers import Limits
+
+    run_server(graph, host=host, port=port, workers=workers, cors=cors,
+               limits=Limits(timeout=timeout, max_bytes=max_mb * 1024 * 1024), log=click.echo)
+
+
+@cli.command()
+@graph_option
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The server's SPARQL 1.1 Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/DATASET/data (Fuseki).")
+@click.option("--graph-iri", default=None, metavar="IRI", help="Named graph to fill (default: the default graph).")
+@click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
+@click.option("--user", default=None, help="User name, for servers that ask for one; the password is read from "
+                                           "$KG_PUSH_PASSWORD or asked for.")
+@library_errors
+def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool, user: str | None):
+    """Load the graph and its ontology into any SPARQL 1.1 Graph Store Protocol server.
+
+    Replaces the target graph (PUT), so pushing again after a rebuild leaves one up-to-date copy;
+    --append merges instead (POST). Works with Oxigraph, Apache Jena Fuseki, GraphDB and Virtuoso.
+
+    \b
+    Example:
+        kg push --endpoint http://localhost:7878/store --graph-iri https://w3id.org/fjkg/graph
+        kg push --graph fujian.ttl --endpoint http://localhost:3030/fujian/data
+        KG_PUSH_PASSWORD=secret kg push --endpoint http://localhost:8890/sparql-graph-crud-auth \\
+            --graph-iri https://w3id.org/fjkg/graph --user dba
+    """
+    import os
+
+    from .push import push as push_graph
+
+    password = None
+    if user:
+        password = os.environ.get("KG_PUSH_PASSWORD") or click.prompt(f"password for {user}", hide_input=True)
+    report = push_graph(graph, endpoint, graph_iri=graph_iri, append=append, user=user, password=password)
+    click.echo(f"{report.triples} triples sent to {report.url} ({report.method}, HTTP {report.status})")
 
 
 def main() -> None:  # pragma: no cover - console-script entry point
