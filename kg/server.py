@@ -72,6 +72,8 @@ def create_app(workers: QueryWorkers, *, cors: bool = False):
 
     async def store(request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
+            async for _ in request.stream():  # read what the client sends, so it hears the refusal
+                pass
             return text(405, READ_ONLY, {"Allow": "GET, HEAD"})
         graph = request.query_params.get("graph")
         if graph is None and "default" not in request.query_params:
@@ -79,6 +81,8 @@ def create_app(workers: QueryWorkers, *, cors: bool = False):
         return await answer({"kind": "graph", "graph": graph, "accept": request.headers.get("accept")})
 
     async def update(request: Request) -> Response:
+        async for _ in request.stream():
+            pass
         return text(403, READ_ONLY)
 
     async def page(request: Request) -> Response:
@@ -126,6 +130,7 @@ def _listen(host: str, port: int) -> socket.socket:
         sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+        sock.listen(2048)  # connections made before uvicorn starts wait in the backlog
     except OSError as exc:
         raise KgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     return sock
