@@ -14,12 +14,8 @@ from .graph import PREFIXES
 from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
 from .paths import DEFAULT_GRAPH, ONTOLOGY_FILE
 
-RESULT_FORMATS = {  # name -> (file extensions, media type)
-    "table": ((".txt",), "text/plain"),
-    "csv": ((".csv",), "text/csv"),
-    "tsv": ((".tsv",), "text/tab-separated-values"),
-    "json": ((".srj", ".json"), "application/sparql-results+json"),
-    "xml": ((".srx", ".xml"), "application/sparql-results+xml"),
+RESULT_FORMATS = {  # SPARQL results formats (and table) -> the file extensions that choose them
+    "table": (".txt",), "csv": (".csv",), "tsv": (".tsv",), "json": (".srj", ".json"), "xml": (".srx", ".xml"),
 }
 TABLE_CELL_WIDTH = 60  # display columns; longer cells are cut in tables (csv/json keep everything)
 
@@ -121,7 +117,7 @@ def find_query(query: str | None = None, file: str | Path | None = None) -> Libr
         return query_file(Path(file))
     if not query:
         raise UnknownParameter(f"no query given: a SPARQL text, -f FILE or one of: {', '.join(load_library())}")
-    if re.fullmatch(r"[\w-]+", query.strip()) and query.strip().upper() not in ("SELECT", "ASK", "CONSTRUCT"):
+    if re.fullmatch(r"[\w-]+", query.strip()):
         return library_query(query.strip())
     return parse_query(query, "query")
 
@@ -140,11 +136,9 @@ def sorted_triples(result) -> list:
     return sorted(set(result), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def format_result(result, fmt: str, output=None) -> bytes | None:
+def format_result(result, fmt: str) -> bytes:
     """``result`` (from :func:`run`) in ``fmt``: a result format (table, csv, tsv, json, xml) for
     SELECT and ASK, an RDF format (turtle, ntriples, jsonld, rdfxml, …) or table for triples.
-
-    Returns the bytes, or writes them to the binary file-like ``output`` and returns None.
 
     Raises:
         UnknownFormat: a format that does not fit the kind of result.
@@ -155,11 +149,7 @@ def format_result(result, fmt: str, output=None) -> bytes | None:
 
     form = result_form(result)
     if fmt == "table":
-        data = (_table(result, form) + "\n").encode("utf-8")
-        if output is None:
-            return data
-        output.write(data)
-        return None
+        return (_table(result, form) + "\n").encode("utf-8")
     if form == "triples":
         if fmt in RESULT_FORMATS:
             names = ", ".join(["table", *(f.name for f in FORMATS)])
@@ -167,11 +157,11 @@ def format_result(result, fmt: str, output=None) -> bytes | None:
                                 f"use one of {names}")
         target = rdf_format(fmt)
         kwargs = {"prefixes": PREFIXES} if target.name in ("turtle", "trig", "rdfxml") else {}
-        return ox.serialize(sorted_triples(result), output, format=target.oxigraph, **kwargs)
+        return ox.serialize(sorted_triples(result), format=target.oxigraph, **kwargs)
     if fmt not in RESULT_FORMATS:
         raise UnknownFormat(f"unknown result format {fmt!r} for a {'SELECT' if form == 'solutions' else 'ASK'} "
                             f"query; known: {', '.join(RESULT_FORMATS)}")
-    return result.serialize(output, format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    return result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
 
 
 def compact(term) -> str:
@@ -237,7 +227,7 @@ def output_format(fmt: str | None, output: str | Path | None, form: str, termina
         return fmt.lower()
     if output and str(output) != "-":
         suffix = Path(output).suffix.lower()
-        for name, (extensions, _) in RESULT_FORMATS.items():
+        for name, extensions in RESULT_FORMATS.items():
             if suffix in extensions and (form != "triples" or name == "table"):
                 return name
         return format_for_path(output).name

@@ -163,7 +163,11 @@ def serve(graph: str | Path | None = None, *, host: str = "127.0.0.1", port: int
             f"SPARQL endpoint http://{shown}:{bound_port}/sparql (Ctrl-C stops)")
         sys.stdout.flush()
         config = uvicorn.Config(create_app(pool, cors=cors), log_level="warning", lifespan="off")
-        uvicorn.Server(config).run(sockets=[sock])
+        try:
+            uvicorn.Server(config).run(sockets=[sock])
+        except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down cleanly
+            pass
+        log("kg serve: stopped")
     finally:
         pool.close()
         sock.close()

@@ -194,7 +194,10 @@ class _Worker:
         self.process = context.Process(target=_worker_main, args=(child, graph, max_bytes), daemon=True)
         self.process.start()
         child.close()
-        status, detail = self.conn.recv() if self.conn.poll(3600) else ("error", "the worker did not start")
+        try:
+            status, detail = self.conn.recv() if self.conn.poll(3600) else ("error", "the worker did not start")
+        except (EOFError, OSError):
+            status, detail = "error", f"the query worker stopped while loading {graph or 'the graph'} (out of memory?)"
         if status != "ready":
             self.stop()
             raise KgError(detail)

@@ -57,7 +57,7 @@ def server(built_ttl):
     proc, url = start_server("--graph", str(built_ttl))
     yield url
     stop(proc)
-    assert proc.returncode is not None
+    assert proc.returncode == 0  # Ctrl-C stops it cleanly
 
 
 @pytest.fixture(scope="module")

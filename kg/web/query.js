@@ -59,8 +59,15 @@ function cell(term) {
     td.textContent = "_:" + term.value;
   } else {
     td.textContent = term.value;
-    if (term["xml:lang"]) td.appendChild(element("span", "@" + term["xml:lang"], "lang"));
-    if (term.datatype && NUMERIC.test(term.datatype)) td.className = "number";
+    if (term.value.length > 30) td.classList.add("long");
+    if (term["xml:lang"]) {
+      td.lang = term["xml:lang"];
+      td.title = "@" + term["xml:lang"];
+    }
+    if (term.datatype) {
+      td.title = compact(term.datatype);
+      if (NUMERIC.test(term.datatype)) td.classList.add("number");
+    }
   }
   return td;
 }
