@@ -147,7 +147,7 @@ def bench(graph: Path, label: str, args) -> None:
             if server:
                 row.append(in_child(over_http(url, text, query.form == "CONSTRUCT"), args.runs, args)[0])
             if rdflib_graph is not None:
-                row.append(in_child(lambda: len(rdflib_graph.query(text)), max(1, args.runs // 5), args)[0])
+                row.append(in_child(lambda text=text: len(rdflib_graph.query(text)), max(1, args.runs // 5), args)[0])
             rows.append(row)
             print("  ".join(map(str, row)), file=sys.stderr, flush=True)
     finally:

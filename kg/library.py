@@ -80,7 +80,7 @@ class LibraryQuery:
         """SELECT, CONSTRUCT, ASK or DESCRIBE: the first of these keywords outside comments."""
         body = "\n".join(line.split("#", 1)[0] if line.lstrip().startswith("#") else line
                          for line in self.text.splitlines())
-        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.I)
+        match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body, re.IGNORECASE)
         return match.group(1).upper() if match else "SELECT"
 
     def parameter(self, name: str) -> Parameter:

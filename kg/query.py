@@ -65,7 +65,7 @@ def run(store, text: str, bindings: dict | None = None, *, source: str = "query"
 
 def syntax_message(text: str, error: str, source: str = "query") -> str:
     """``source:line:column: message``, the offending line and a caret under the column."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", error, re.S)
+    match = re.match(r"error at (\d+):(\d+): (.*)", error, re.DOTALL)
     if not match:
         return f"{source}: syntax error: {error}"
     line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)

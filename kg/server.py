@@ -137,7 +137,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def serve(graph: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7878, workers: int = 2,
-          limits: Limits = Limits(), cors: bool = False, log=print) -> None:
+          limits: Limits | None = None, cors: bool = False, log=print) -> None:
     """Serve the graph until interrupted (Ctrl-C or SIGTERM).
 
     Args:
@@ -154,7 +154,7 @@ def serve(graph: str | Path | None = None, *, host: str = "127.0.0.1", port: int
     import uvicorn
 
     sock = _listen(host, port)
-    pool = QueryWorkers(graph, workers, limits)
+    pool = QueryWorkers(graph, workers, limits or Limits())
     try:
         triples = pool.start()
         bound_host, bound_port = sock.getsockname()[:2]

@@ -184,7 +184,7 @@ def _worker_main(conn, graph: str | None, max_bytes: int) -> None:
         try:
             reply = execute(store, job, max_bytes)
         except Exception as exc:  # a bug must cost one answer, not the worker
-            reply = (500, "text/plain; charset=utf-8", f"internal error: {exc!r}\n".encode("utf-8"))
+            reply = (500, "text/plain; charset=utf-8", f"internal error: {exc!r}\n".encode())
         conn.send(reply)
 
 
@@ -213,9 +213,9 @@ class _Worker:
 class QueryWorkers:
     """Worker processes that run queries with a time limit (see the module docstring)."""
 
-    def __init__(self, graph: str | Path | None, size: int = 2, limits: Limits = Limits()):
+    def __init__(self, graph: str | Path | None, size: int = 2, limits: Limits | None = None):
         self.graph = str(graph) if graph else None
-        self.size, self.limits = max(1, size), limits
+        self.size, self.limits = max(1, size), limits or Limits()
         self._context = multiprocessing.get_context("spawn")
         self._started: list[_Worker] = []
         self._idle: asyncio.Queue | None = None

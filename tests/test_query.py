@@ -292,3 +292,20 @@ def test_list_shows_every_question():
     assert result.exit_code == 0
     for name, query in load_library().items():
         assert name in result.output and query.title.split(" / ")[0] in result.output
+
+
+def test_the_readme_query_examples_run(tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    from kg.paths import PROJECT_ROOT
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    lines = [line.split("  #")[0].strip() for block in re.findall(r"```sh\n(.*?)```", readme, re.S)
+             for line in block.splitlines() if line.startswith("kg query ")]
+    runnable = [line for line in lines if " -f " not in line and "--graph" not in line]
+    assert len(runnable) >= 6
+    monkeypatch.chdir(tmp_path)
+    for line in runnable:
+        result = kg(*shlex.split(line)[1:])
+        assert result.exit_code == 0, (line, result.output)

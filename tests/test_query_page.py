@@ -5,7 +5,6 @@ import os
 import shutil
 
 import pytest
-
 from test_server import start_server, stop
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
