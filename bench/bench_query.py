@@ -140,6 +140,8 @@ def bench(graph: Path, label: str, args) -> None:
     try:
         reference = load_dataset(DEFAULT_GRAPH) if label != "built graph" else store
         for name, query in load_library().items():
+            if args.only and name not in args.only:
+                continue
             bindings = bind_parameters(reference, query, query.example)
             text = bound_text(query, bindings)
             ms, size = in_child(embedded(store, query.text, bindings), args.runs, args)
@@ -167,6 +169,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=5.0, help="seconds per query and engine")
     parser.add_argument("--workers", type=int, default=1, help="kg serve worker processes")
     parser.add_argument("--limit", type=float, default=120.0, help="seconds before a query is given up")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="measure only these library questions")
     parser.add_argument("--no-http", dest="http", action="store_false")
     parser.add_argument("--no-rdflib", dest="rdflib", action="store_false")
     args = parser.parse_args()

@@ -179,6 +179,7 @@ def rdflib_graph(built_ttl):
     ("shared_entities", {"type": "Park"}),
     ("document_entities", {"document": "闽西南协同发展区发展规划"}),
     ("corridors", {}),
+    ("top_cities", {}),
     ("agency_responsibilities", {"agency": "福建省住房和城乡建设厅"}),
 ])
 def test_a_sample_gives_the_same_answers_on_rdflib_s_own_engine(rdflib_graph, store, name, params):
