@@ -1,0 +1,76 @@
+"""The query page of kg serve in a real browser (headless Chromium through Playwright)."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from test_server import start_server, stop
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# CI installs Chromium (.ci/run); elsewhere a machine without it skips these tests, visibly.
+pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                                reason="needs Chromium (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def page_url(built_ttl):
+    proc, url = start_server("--graph", str(built_ttl))
+    yield url + "/"
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, page_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(page_url.rstrip("/")) else None)
+    page.goto(page_url)
+    yield page
+    context.close()
+    assert outside == [], f"the page fetched from other hosts: {outside}"
+
+
+def test_an_example_from_the_library_runs_and_fills_the_table(page, tmp_path):
+    page.get_by_role("button", name="城市中的园区").click()
+    assert "VALUES" in page.locator("#query").input_value()
+    page.get_by_role("button", name="运行 Run").click()
+    page.wait_for_selector("#results table")
+    cells = page.locator("#results td").all_text_contents()
+    assert "福州高新技术产业开发区" in cells and "厦门火炬高技术产业开发区" not in cells
+    assert "rows" in page.locator("#status").text_content()
+    page.screenshot(path=str(tmp_path / "query-page.png"))
+
+
+def test_text_from_the_graph_is_shown_as_text_not_html(page):
+    page.locator("#query").fill('SELECT ?x WHERE { BIND("<img src=x onerror=alert(1)>福州" AS ?x) }')
+    page.locator("#query").press("Control+Enter")
+    page.wait_for_selector("#results table")
+    assert page.locator("#results img").count() == 0
+    assert "<img src=x onerror=alert(1)>福州" in page.locator("#results td").all_text_contents()
+
+
+def test_a_syntax_error_is_shown_with_its_position(page):
+    page.locator("#query").fill("SELECT ?x WHERE {\n  ?x ?y }")
+    page.get_by_role("button", name="运行 Run").click()
+    page.wait_for_selector("#error:not([hidden])")
+    message = page.locator("#error").text_content()
+    assert "HTTP 400" in message and "2:" in message and "syntax error" in message
+
+
+def test_a_construct_example_shows_turtle(page):
+    page.get_by_role("button", name="城市子图").click()
+    page.get_by_role("button", name="运行 Run").click()
+    page.wait_for_selector("#results pre.rdf", timeout=60000)
+    assert "kg:locatedIn" in page.locator("#results pre.rdf").text_content()
