@@ -241,8 +241,8 @@ class NameScanner:
             return True
         if len(tok.word) >= 3 and tok.word[-2:] in self.lex.stop_words and tok.tag not in ("ns", "nt", "nz"):
             return True  # 充分发挥, 大力推进: a phrase ending in a verb
-        if tok.tag in ("sfx", "nbody", "eng", "nx"):
-            return False
+        if tok.tag in ("sfx", "nbody", "eng", "nx") or (tok.tag.startswith("t") and tok.word in self.lex.descriptors):
+            return False  # 罗源|现代|食用菌产业园: a descriptor jieba tags as a time word stays inside
         if not tok.word.strip() or tok.tag in ("w", "x"):
             return True
         return tok.tag.startswith(_STOP_TAGS) and not tok.tag.startswith(("vn", "nr", "nz"))
