@@ -129,7 +129,7 @@ class Extractor:
                 if s < 0 or text[s:e] not in self.lex.suffixes:
                     continue
                 host = idx.tokens[idx.token_at(s)]
-                if host.nbegin != s:
+                if host.nbegin != s and text[host.nbegin:s] not in self.lex.jurisdictions:  # 省|政府 is fine
                     # inside a longer word only when that word is a new or a proper name (厦门港,
                     # 远洋渔业|基地), never inside a known place (泉港区)
                     if self.gaz.lookup(host.word) or host.tag not in ("nx", "ns", "nz", "nt") or \
@@ -171,6 +171,10 @@ class Extractor:
             name = text[b:e]
             if not self.scanner.acceptable(parts, sfx, name):
                 continue
+            head = name[:-2]
+            if suffix == "委" and name[-2:-1] in "省市区县" and (
+                    not head or self.gaz.spelled(head, self.gaz.leading_places(head)) == len(head)):
+                continue  # 福建省委, 福州市委, 市委: the party committee of a place, not a government body
             # a known name at the end: what is before it must be places (福州|滨海新城), else it is a
             # phrase around the known name (印发|福州都市圈)
             inner = [k for k in firm_by_end.get(e, []) if b < k.nbegin]

@@ -118,3 +118,9 @@ def test_extract_boundaries(text, expected, absent):
     surfaces, _ = mentions(text)
     assert expected <= surfaces
     assert not (absent & surfaces)
+
+
+def test_party_committees_are_not_agencies_but_governments_are():
+    surfaces, names = mentions("福建省委、省政府高度重视，福州市委部署，经区政府研究同意。", issuer="福州市仓山区人民政府")
+    assert ("Agency", "省政府") in surfaces and ("Agency", "区政府") in surfaces
+    assert not {("Agency", "福建省委"), ("Agency", "福州市委")} & surfaces
