@@ -13,6 +13,7 @@ import multiprocessing
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import KgError
 
@@ -26,6 +27,15 @@ GRAPH_TYPES = {  # media type -> kg.serialize format name; the first is the defa
     "application/trig": "trig", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
     "text/plain": "ntriples",
 }
+
+
+class Reply(NamedTuple):
+    """An HTTP answer from the workers."""
+
+    status: int
+    media: str
+    body: bytes
+    retry_after: int | None = None  # seconds, for a 503 that says the server is busy
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,7 @@ def execute(store, job: dict, max_bytes: int) -> tuple[int, str, bytes]:
     """Run one job in a worker: ``(HTTP status, media type, body)``."""
     import pyoxigraph as ox
 
-    from .graph import PREFIXES
+    from .prefixes import PREFIXES
     from .query import syntax_message
     from .serialize import rdf_format
 
@@ -236,24 +246,34 @@ class QueryWorkers:
                 self._idle.put_nowait(worker)
         return self._idle
 
-    async def run(self, job: dict) -> tuple[int, str, bytes]:
-        """Run ``job`` on an idle worker; a job past the time limit ends with a 503."""
+    async def run(self, job: dict) -> Reply:
+        """Run ``job`` on an idle worker; a job past the time limit ends with a 503.
+
+        A job waits for an idle worker at most the time limit too; then it ends with a 503 that
+        says the server is busy, with ``Retry-After``.
+        """
         idle = self._ready_queue()
-        worker = await idle.get()
+        try:
+            worker = await asyncio.wait_for(idle.get(), self.limits.timeout)
+        except asyncio.TimeoutError:
+            message = (f"all {self.size} query workers stayed busy for {self.limits.timeout:g} s (kg serve --workers, "
+                       "--timeout); try again later")
+            return Reply(503, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"),
+                         retry_after=max(1, round(self.limits.timeout / 2)))
         loop = asyncio.get_running_loop()
         try:
             worker.conn.send(job)
             if await loop.run_in_executor(None, worker.conn.poll, self.limits.timeout):
                 reply = await loop.run_in_executor(None, worker.conn.recv)
                 idle.put_nowait(worker)
-                return reply
+                return Reply(*reply)
             message = (f"the query ran longer than the server's limit of {self.limits.timeout:g} s "
                        "(kg serve --timeout) and was stopped")
             status = 503
         except (EOFError, OSError):
             message, status = "the query worker stopped unexpectedly; try again", 500
         self._replace(worker)
-        return status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8")
+        return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()
