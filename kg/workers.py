@@ -160,15 +160,22 @@ def library_examples(store) -> bytes:
 
     examples = []
     for q in load_library().values():
-        bindings, labels = {}, []
+        bindings, labels, missing = {}, [], []
         for name, value in q.example.items():
-            resolved = resolve(store, q.parameter(name).type, value, parameter=name)
+            try:
+                resolved = resolve(store, q.parameter(name).type, value, parameter=name)
+            except KgError:  # a graph without the example's entity: the question is shown unbound
+                missing.append(f"{name}={value}")
+                continue
             bindings[name] = resolved.term
             labels.append(f"{name} = {resolved.label}")
         text = bound_text(q, bindings) if bindings else q.text
         if labels:  # say what the VALUES block holds, just above it
             head, _, values = text.rstrip("\n").rpartition("\n")
             text = f"{head}\n# 参数 / parameters: {'; '.join(labels)}\n{values}\n"
+        if missing:
+            text = (text.rstrip("\n") + f"\n# 示例值不在此图中，参数未绑定（回答所有值）/ the example value {', '.join(missing)} "
+                    "is not in this graph: the parameter is left unbound (every value)\n")
         examples.append({"name": q.name, "title": q.title, "zh": q.zh, "en": q.en, "form": q.form, "query": text,
                          "params": [{"name": p.name, "type": p.type, "optional": p.optional,
                                      "description": p.description} for p in q.params]})
