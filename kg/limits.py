@@ -17,7 +17,7 @@ import signal
 import sys
 import time
 import traceback
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import KgError
 

@@ -15,9 +15,9 @@ import io
 import json
 import re
 import urllib.parse
-import xml.etree.ElementTree as ElementTree
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from conftest import invoke, write_corpus
@@ -172,7 +172,7 @@ def test_csv_tables_read_back_as_the_same_text(exported, expected):
 def test_html_page_shows_the_names_as_text_and_runs_no_script(exported, expected, browser_context):  # noqa: F811
     html = exported["html"].read_text(encoding="utf-8")
     assert SCRIPT not in html and "<img src=x" not in html and "<svg onload" not in html
-    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', html, re.DOTALL).group(1))
     assert {n["id"]: n["label"] for n in data["nodes"]} == expected["names"]
     page = Page(browser_context, exported["html"])
     try:

@@ -59,16 +59,18 @@ def test_no_query_outlives_kg_query(tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     child = None
-    for _ in range(300):  # the child appears once kg has started
-        found = children.read_text().split() if children.exists() else []
-        if found:
-            child = int(found[0])
-            break
-        time.sleep(0.05)
-    assert child, "kg query started no query process"
-    time.sleep(0.5)  # the child is now loading the graph or running the query
-    proc.kill()
-    proc.wait()
+    try:
+        for _ in range(300):  # the child appears once kg has started
+            found = children.read_text().split() if children.exists() else []
+            if found:
+                child = int(found[0])
+                break
+            time.sleep(0.05)
+        assert child, "kg query started no query process"
+        time.sleep(0.5)  # the child is now loading the graph or running the query
+    finally:
+        proc.kill()
+        proc.wait()
     for _ in range(100):
         if not Path(f"/proc/{child}").exists() or "zombie" in _state(child):
             break
