@@ -325,15 +325,20 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
                    "for CONSTRUCT/DESCRIBE. Default: from -o's extension, else table on a terminal, csv or turtle in a pipe.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the answer to this file (replaced atomically) instead of standard output.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds the query may run before it is stopped (0: no limit).")
+@click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(min=0),
+              help="Largest answer, in rows (triples for CONSTRUCT); a larger one is refused (0: no limit).")
 @click.option("--list", "list_queries", is_flag=True, help="List the questions of the query library and exit.")
 @library_errors
 def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: Path | None, fmt: str | None,
-          output: Path | None, list_queries: bool):
+          output: Path | None, timeout: float, max_rows: int, list_queries: bool):
     """Ask the graph a question in SPARQL: a query text, a .rq file or a library question by NAME.
 
     Runs on Oxigraph over the graph and its ontology; the prefixes kg:, kgr:, rdf:, rdfs:, owl:,
     skos:, dcterms:, prov:, nif:, itsrdf:, geo: and xsd: are predeclared. Tables cut long cells;
-    csv, tsv and json keep everything. A syntax error exits with status 2.
+    csv, tsv and json keep everything. A syntax error exits with status 2; a query stopped by
+    --timeout or an answer past --max-rows exits with status 1 and writes nothing.
 
     \b
     Example:
@@ -341,7 +346,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         kg query parks_in_city --param city=福州
         kg query connections_between_cities -p city1=福州 -p city2=厦门 --format json
         kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ kgr:division\\/350200 }'
-        kg query -f my.rq --graph fujian.ttl -o answer.csv
+        kg query -f my.rq --graph fujian.ttl -o answer.csv --timeout 600 --max-rows 0
         kg query city_subgraph -p city=厦门 --format turtle > xiamen.ttl
     """
     from .query import answer, library_listing
@@ -356,7 +361,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--param")
         bindings[name.strip()] = value
     data = answer(query, file=file, params=bindings, graph=graph, fmt=fmt, output=output,
-                  terminal=sys.stdout.isatty())
+                  terminal=sys.stdout.isatty(), timeout=timeout, max_rows=max_rows)
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

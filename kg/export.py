@@ -203,7 +203,7 @@ def _english(store, city: City) -> str:
 def _rdf_bytes(triples: list, name: str) -> bytes:
     import pyoxigraph as ox
 
-    from .graph import PREFIXES
+    from .prefixes import PREFIXES
     from .serialize import rdf_format
 
     fmt = rdf_format(name)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import KgError
-from .graph import PREFIXES
+from .prefixes import PREFIXES
 
 _LABELS = """
 SELECT ?x ?label WHERE {

@@ -61,7 +61,7 @@ def push(graph: str | Path | None, endpoint: str, *, graph_iri: str | None = Non
     """
     import pyoxigraph as ox
 
-    from .graph import PREFIXES
+    from .prefixes import PREFIXES
     from .query import load_dataset
 
     if graph_iri is not None:

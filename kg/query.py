@@ -10,9 +10,10 @@ import re
 from pathlib import Path
 
 from .errors import KgError, UnknownFormat
-from .graph import PREFIXES
 from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
+from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LineCounter, too_many_rows
 from .paths import DEFAULT_GRAPH, ONTOLOGY_FILE
+from .prefixes import PREFIXES
 
 RESULT_FORMATS = {  # SPARQL results formats (and table) -> the file extensions that choose them
     "table": (".txt",), "csv": (".csv",), "tsv": (".tsv",), "json": (".srj", ".json"), "xml": (".srx", ".xml"),
@@ -63,14 +64,44 @@ def run(store, text: str, bindings: dict | None = None, *, source: str = "query"
     return result
 
 
+_PROLOGUE = re.compile(r"\s+|#[^\n]*|(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)<[^>]*>", re.IGNORECASE)
+_UPDATE = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+
+
+def update_operation(text: str) -> str | None:
+    """The SPARQL Update operation ``text`` starts with (``INSERT``, ``DROP`` …), or None.
+
+    >>> update_operation("PREFIX ex: <http://e/#>  # add one\ninsert data { ex:a ex:b ex:c }")
+    'INSERT'
+    >>> update_operation("SELECT * WHERE { ?s ?p ?o }") is None
+    True
+    """
+    position = 0
+    while match := _PROLOGUE.match(text, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    update = _UPDATE.match(text, position)
+    return update.group(1).upper() if update else None
+
+
 def syntax_message(text: str, error: str, source: str = "query") -> str:
     """``source:line:column: message``, the offending line and a caret under the column."""
+    operation = update_operation(text)
+    if operation:
+        return (f"{source}: {operation} is SPARQL Update, and the graph is read-only here: only queries "
+                "(SELECT, ASK, CONSTRUCT, DESCRIBE) are answered; kg build makes a new graph")
     match = re.match(r"error at (\d+):(\d+): (.*)", error, re.DOTALL)
     if not match:
         return f"{source}: syntax error: {error}"
     line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
     lines = text.splitlines() or [""]
     code = lines[line - 1] if 0 < line <= len(lines) else ""
+    rest = "\n".join([code[max(column - 1, 0):], *lines[line:]])
+    if not rest.strip() and text.strip():  # the parser ran out of text: point after the last word
+        line = max(i for i, ln in enumerate(lines, 1) if ln.strip())
+        code, column = lines[line - 1], len(lines[line - 1].rstrip()) + 1
+        detail = "the query ends too early (an unclosed { or ( or a missing term?); " + detail
     if "Prefix not found" in detail:
         prefixes = re.findall(r"(?<![\w<#/])([A-Za-z][\w-]*):", code[:column])
         detail = f"unknown prefix {prefixes[-1] + ':' if prefixes else ''} (declare it with PREFIX)"
@@ -131,37 +162,63 @@ def result_form(result) -> str:
     return "solutions" if isinstance(result, ox.QuerySolutions) else "triples"
 
 
-def sorted_triples(result) -> list:
-    """The triples of a CONSTRUCT or DESCRIBE answer, without duplicates, in a fixed order."""
-    return sorted(set(result), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+def sorted_triples(result, max_rows: int | None = None) -> list:
+    """The triples of a CONSTRUCT or DESCRIBE answer, without duplicates, in a fixed order.
+
+    Raises:
+        TooManyRows: more than ``max_rows`` distinct triples (counted as they arrive).
+    """
+    if not max_rows:
+        return sorted(set(result), key=_triple_key)
+    triples = set()
+    for triple in result:
+        triples.add(triple)
+        if len(triples) > max_rows:
+            raise too_many_rows(max_rows, "triples")
+    return sorted(triples, key=_triple_key)
 
 
-def format_result(result, fmt: str) -> bytes:
+def _triple_key(triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)
+
+
+def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
     """``result`` (from :func:`run`) in ``fmt``: a result format (table, csv, tsv, json, xml) for
     SELECT and ASK, an RDF format (turtle, ntriples, jsonld, rdfxml, …) or table for triples.
 
     Raises:
         UnknownFormat: a format that does not fit the kind of result.
+        TooManyRows: more than ``max_rows`` rows or triples (None or 0: no limit).
     """
     import pyoxigraph as ox
 
     from .serialize import FORMATS, rdf_format
 
     form = result_form(result)
-    if fmt == "table":
-        return (_table(result, form) + "\n").encode("utf-8")
-    if form == "triples":
-        if fmt in RESULT_FORMATS:
-            names = ", ".join(["table", *(f.name for f in FORMATS)])
-            raise UnknownFormat(f"{fmt} is a format for SELECT and ASK results; CONSTRUCT and DESCRIBE give RDF: "
-                                f"use one of {names}")
-        target = rdf_format(fmt)
-        kwargs = {"prefixes": PREFIXES} if target.name in ("turtle", "trig", "rdfxml") else {}
-        return ox.serialize(sorted_triples(result), format=target.oxigraph, **kwargs)
-    if fmt not in RESULT_FORMATS:
+    if form == "triples" and fmt in RESULT_FORMATS and fmt != "table":
+        names = ", ".join(["table", *(f.name for f in FORMATS)])
+        raise UnknownFormat(f"{fmt} is a format for SELECT and ASK results; CONSTRUCT and DESCRIBE give RDF: "
+                            f"use one of {names}")
+    if form != "triples" and fmt not in RESULT_FORMATS:
         raise UnknownFormat(f"unknown result format {fmt!r} for a {'SELECT' if form == 'solutions' else 'ASK'} "
                             f"query; known: {', '.join(RESULT_FORMATS)}")
-    return result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
+    if fmt == "table":
+        return (_table(result, form, max_rows) + "\n").encode("utf-8")
+    if form == "triples":
+        target = rdf_format(fmt)
+        kwargs = {"prefixes": PREFIXES} if target.name in ("turtle", "trig", "rdfxml") else {}
+        return ox.serialize(sorted_triples(result, max_rows), format=target.oxigraph, **kwargs)
+    wanted = getattr(ox.QueryResultsFormat, fmt.upper())
+    if not max_rows or form == "boolean":
+        return result.serialize(format=wanted)
+    # Rows are counted in TSV, one line per row, as Oxigraph writes them; the TSV is then turned
+    # into the format asked for (exactly: TSV writes every term in full N-Triples syntax).
+    counter = LineCounter(max_rows)
+    result.serialize(counter, format=ox.QueryResultsFormat.TSV)
+    tsv = counter.getvalue()
+    if fmt == "tsv":
+        return tsv
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=wanted)
 
 
 def compact(term) -> str:
@@ -201,16 +258,20 @@ def _cell(term, width: int = TABLE_CELL_WIDTH):
     return text
 
 
-def _table(result, form: str) -> str:
+def _table(result, form: str, max_rows: int | None = None) -> str:
     from .table import format_table
 
     if form == "boolean":
         return "true" if bool(result) else "false"
     if form == "triples":
-        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in sorted_triples(result)]
+        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in sorted_triples(result, max_rows)]
         return format_table(["subject", "predicate", "object"], rows) + f"\n({len(rows)} triples)"
     variables = [v.value for v in result.variables]
-    rows = [[_cell(solution[v]) for v in variables] for solution in result]
+    rows = []
+    for solution in result:
+        if max_rows and len(rows) == max_rows:
+            raise too_many_rows(max_rows)
+        rows.append([_cell(solution[v]) for v in variables])
     for column in range(len(variables)):  # a column is numeric (right-aligned) only if every cell is
         if not all(isinstance(r[column], int) for r in rows):
             for r in rows:
@@ -238,21 +299,40 @@ def output_format(fmt: str | None, output: str | Path | None, form: str, termina
 
 def answer(query: str | None = None, *, file: str | Path | None = None, params: dict[str, str] | None = None,
            graph: str | Path | None = None, fmt: str | None = None, output: str | Path | None = None,
-           terminal: bool = False) -> bytes:
+           terminal: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+           max_rows: int | None = DEFAULT_MAX_ROWS) -> bytes:
     """Everything ``kg query`` does: find the query, bind its parameters, run it, format the answer.
 
-    Returns the bytes written to ``output`` (atomically) or, without ``output``, to be printed.
+    With a ``timeout`` (seconds; None or 0: none) the query runs in a child process that is
+    killed when the time is up (:mod:`kg.limits`); ``max_rows`` bounds the rows or triples of
+    the answer. Returns the bytes written to ``output`` (atomically) or, without ``output``, to
+    be printed; nothing is written when the query fails or is stopped.
+
+    Raises:
+        QuerySyntaxError, UnknownQuery, UnknownParameter, UnknownValue, UnknownFormat: (exit 2 or 1).
+        QueryTimeout: the query ran past ``timeout``.
+        TooManyRows: the answer has more than ``max_rows`` rows.
     """
+    from .limits import run_in_child
     from .serialize import write_atomic
 
     chosen = find_query(query, file)
-    store = load_dataset(graph)
-    bindings = bind_parameters(store, chosen, params or {})
-    result = run(store, chosen.text, bindings, source=str(chosen.path or chosen.name))
-    data = format_result(result, output_format(fmt, output, result_form(result), terminal))
+    args = (chosen, params or {}, str(graph) if graph else None, fmt, str(output) if output else None, terminal,
+            max_rows)
+    data = run_in_child(evaluate, args, timeout=timeout) if timeout else evaluate(*args)
     if output and str(output) != "-":
         write_atomic(output, data)
     return data
+
+
+def evaluate(query: LibraryQuery, params: dict[str, str], graph: str | None, fmt: str | None, output: str | None,
+             terminal: bool, max_rows: int | None, ready=lambda: None) -> bytes:
+    """Load the dataset, bind ``params``, call ``ready()``, run ``query`` and format its answer."""
+    store = load_dataset(graph)
+    bindings = bind_parameters(store, query, params)
+    ready()
+    result = run(store, query.text, bindings, source=str(query.path or query.name))
+    return format_result(result, output_format(fmt, output, result_form(result), terminal), max_rows=max_rows)
 
 
 def library_listing() -> str:

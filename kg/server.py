@@ -39,8 +39,11 @@ def create_app(workers: QueryWorkers, *, cors: bool = False):
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
     async def answer(job: dict) -> Response:
-        status, media, body = await workers.run(job)
-        return Response(body, status_code=status, media_type=media, headers={"Vary": "Accept"})
+        reply = await workers.run(job)
+        headers = {"Vary": "Accept"}
+        if reply.retry_after:
+            headers["Retry-After"] = str(reply.retry_after)
+        return Response(reply.body, status_code=reply.status, media_type=reply.media, headers=headers)
 
     async def sparql(request: Request) -> Response:
         params = list(request.query_params.multi_items())
@@ -96,9 +99,9 @@ def create_app(workers: QueryWorkers, *, cors: bool = False):
 
     async def library(request: Request) -> Response:
         if not library_cache:
-            status, media, body = await workers.run({"kind": "library"})
-            response = Response(body, status_code=status, media_type=media)
-            if status != 200:
+            reply = await workers.run({"kind": "library"})
+            response = Response(reply.body, status_code=reply.status, media_type=reply.media)
+            if reply.status != 200:
                 return response
             library_cache.append(response)
         return library_cache[0]

@@ -70,10 +70,12 @@ def to_networkx(graph, *, details: bool = False):
         confidence = graph.value(st, KG.confidence)
         item = {"rule": str(rule).rsplit("/", 1)[-1] if rule else "",
                 "confidence": float(confidence) if confidence is not None else 1.0}
-        if ev is not None and graph.value(ev, NIF.beginIndex) is not None:
+        begin, end = (_offset(graph.value(ev, NIF.beginIndex)), _offset(graph.value(ev, NIF.endIndex))) \
+            if ev is not None else (None, None)
+        if begin is not None and end is not None:  # evidence of a graph from elsewhere may lack offsets
             context = str(graph.value(ev, NIF.referenceContext))
             item.update(evidence=str(graph.value(ev, NIF.anchorOf) or ""), document=doc_of_context.get(context, ""),
-                        begin=int(graph.value(ev, NIF.beginIndex)), end=int(graph.value(ev, NIF.endIndex)))
+                        begin=begin, end=end)
         evidence[key].append(item)
     for prop in (*RELATION_PROPERTIES, "jurisdiction") if details else RELATION_PROPERTIES:
         for s, o in graph.subject_objects(KG[prop]):
@@ -91,6 +93,14 @@ def to_networkx(graph, *, details: bool = False):
     if details:
         _add_details(graph, g, doc_of_context)
     return g
+
+
+def _offset(value) -> int | None:
+    """A NIF offset as an int, or None when it is missing or not a number."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _add_details(graph, g, doc_of_context: dict[str, str]) -> None:

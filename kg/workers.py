@@ -13,6 +13,7 @@ import multiprocessing
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import KgError
 
@@ -26,6 +27,15 @@ GRAPH_TYPES = {  # media type -> kg.serialize format name; the first is the defa
     "application/trig": "trig", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
     "text/plain": "ntriples",
 }
+
+
+class Reply(NamedTuple):
+    """An HTTP answer from the workers."""
+
+    status: int
+    media: str
+    body: bytes
+    retry_after: int | None = None  # seconds, for a 503 that says the server is busy
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,7 @@ def execute(store, job: dict, max_bytes: int) -> tuple[int, str, bytes]:
     """Run one job in a worker: ``(HTTP status, media type, body)``."""
     import pyoxigraph as ox
 
-    from .graph import PREFIXES
+    from .prefixes import PREFIXES
     from .query import syntax_message
     from .serialize import rdf_format
 
@@ -150,15 +160,22 @@ def library_examples(store) -> bytes:
 
     examples = []
     for q in load_library().values():
-        bindings, labels = {}, []
+        bindings, labels, missing = {}, [], []
         for name, value in q.example.items():
-            resolved = resolve(store, q.parameter(name).type, value, parameter=name)
+            try:
+                resolved = resolve(store, q.parameter(name).type, value, parameter=name)
+            except KgError:  # a graph without the example's entity: the question is shown unbound
+                missing.append(f"{name}={value}")
+                continue
             bindings[name] = resolved.term
             labels.append(f"{name} = {resolved.label}")
         text = bound_text(q, bindings) if bindings else q.text
         if labels:  # say what the VALUES block holds, just above it
             head, _, values = text.rstrip("\n").rpartition("\n")
             text = f"{head}\n# 参数 / parameters: {'; '.join(labels)}\n{values}\n"
+        if missing:
+            text = (text.rstrip("\n") + f"\n# 示例值不在此图中，参数未绑定（回答所有值）/ the example value {', '.join(missing)} "
+                    "is not in this graph: the parameter is left unbound (every value)\n")
         examples.append({"name": q.name, "title": q.title, "zh": q.zh, "en": q.en, "form": q.form, "query": text,
                          "params": [{"name": p.name, "type": p.type, "optional": p.optional,
                                      "description": p.description} for p in q.params]})
@@ -236,24 +253,34 @@ class QueryWorkers:
                 self._idle.put_nowait(worker)
         return self._idle
 
-    async def run(self, job: dict) -> tuple[int, str, bytes]:
-        """Run ``job`` on an idle worker; a job past the time limit ends with a 503."""
+    async def run(self, job: dict) -> Reply:
+        """Run ``job`` on an idle worker; a job past the time limit ends with a 503.
+
+        A job waits for an idle worker at most the time limit too; then it ends with a 503 that
+        says the server is busy, with ``Retry-After``.
+        """
         idle = self._ready_queue()
-        worker = await idle.get()
+        try:
+            worker = await asyncio.wait_for(idle.get(), self.limits.timeout)
+        except asyncio.TimeoutError:
+            message = (f"all {self.size} query workers stayed busy for {self.limits.timeout:g} s (kg serve --workers, "
+                       "--timeout); try again later")
+            return Reply(503, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"),
+                         retry_after=max(1, round(self.limits.timeout / 2)))
         loop = asyncio.get_running_loop()
         try:
             worker.conn.send(job)
             if await loop.run_in_executor(None, worker.conn.poll, self.limits.timeout):
                 reply = await loop.run_in_executor(None, worker.conn.recv)
                 idle.put_nowait(worker)
-                return reply
+                return Reply(*reply)
             message = (f"the query ran longer than the server's limit of {self.limits.timeout:g} s "
                        "(kg serve --timeout) and was stopped")
             status = 503
         except (EOFError, OSError):
             message, status = "the query worker stopped unexpectedly; try again", 500
         self._replace(worker)
-        return status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8")
+        return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
     def _replace(self, worker: _Worker) -> None:
         worker.stop()

@@ -246,3 +246,40 @@ def test_empty_graph_unwritable_output_and_unknown_extension_leave_no_file(tmp_p
     result = invoke("export", "仓山区", "-o", tmp_path / "out.docx")
     assert result.exit_code == 1 and "cannot tell the export format" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.nt", "file.txt"]
+
+
+@pytest.mark.parametrize("city", sorted(KNOWN))
+def test_the_subgraph_holds_the_documents_that_mention_its_entities_and_no_others(store, city):
+    from kg.subgraph import city_subgraph, find_city
+
+    triples = city_subgraph(store, find_city(store, city))
+    by_predicate: dict[str, set] = {}
+    for t in triples:
+        by_predicate.setdefault(t.predicate.value, set()).add((t.subject, t.object))
+    documents = {s for s, o in by_predicate["http://www.w3.org/1999/02/22-rdf-syntax-ns#type"]
+                 if o.value == KG + "Document"}
+    mentions = {s for s, _ in by_predicate["http://www.w3.org/2005/11/its/rdf#taIdentRef"]}
+    contexts = {o for s, o in by_predicate["http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#referenceContext"]
+                if s in mentions}
+    mentioning = {o for s, o in by_predicate["http://purl.org/dc/terms/source"] if s in contexts}
+    assert documents and documents == mentioning
+
+
+def test_evidence_without_offsets_does_not_stop_an_export(tmp_path):
+    """A graph from elsewhere whose evidence lacks nif:endIndex still exports; that evidence is left out."""
+    graph = tmp_path / "g.ttl"
+    graph.write_text("""@prefix kg: <https://w3id.org/fjkg/ontology#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> .
+<https://w3id.org/fjkg/id/division/350100> a kg:Region, kg:PrefectureCity ; skos:prefLabel "福州市"@zh ;
+    kg:divisionCode "350100" .
+<https://w3id.org/fjkg/id/park/p> a kg:Park ; skos:prefLabel "某园区"@zh ; kg:locatedIn <https://w3id.org/fjkg/id/division/350100> .
+<urn:x:st> a rdf:Statement ; rdf:subject <https://w3id.org/fjkg/id/park/p> ; rdf:predicate kg:locatedIn ;
+    rdf:object <https://w3id.org/fjkg/id/division/350100> ; prov:wasDerivedFrom <urn:x:ev> .
+<urn:x:ev> nif:beginIndex "x" ; nif:anchorOf "某园区位于福州" .
+""", encoding="utf-8")
+    result = invoke("export", "福州", "--graph", graph, "--format", "graphml", "-o", tmp_path / "out.graphml")
+    assert result.exit_code == 0, result.output
+    assert "某园区" in (tmp_path / "out.graphml").read_text(encoding="utf-8")
