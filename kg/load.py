@@ -190,9 +190,8 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
             if not name.lower().endswith(".txt"):
                 raise ManifestError(f"{path}:{line}: 'file' must name a .txt document, got {name!r}")
             parts = PurePosixPath(name).parts
-            if name.startswith("/") or ".." in parts or "\\" in name or re.match(r"^[A-Za-z]:", name):
-                raise ManifestError(f"{path}:{line}: 'file' must be a path inside the corpus folder "
-                                    f"written with '/', got {name!r}")
+            if name.startswith("/") or ".." in parts or re.match(r"^[A-Za-z]:", name):
+                raise ManifestError(f"{path}:{line}: 'file' must be a path inside the corpus folder, got {name!r}")
             if record.get("issued") and not _DATE.match(record["issued"]):
                 raise ManifestError(f"{path}:{line}: 'issued' must be a date like 2021-07-09, "
                                     f"got {record['issued']!r}")

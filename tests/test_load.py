@@ -188,7 +188,7 @@ def test_file_name_that_is_not_utf8_is_named_with_a_fix(tmp_path):
     ("file,title\n\"plan.txt\"x,\"t\n".encode(), r"MANIFEST.csv:2: not valid CSV"),
     ("file,title\n../other/plan.txt,x\n".encode(), r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
     ("file,title\n/etc/plan.txt,x\n".encode(), r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
-    ("file,title\nsub\\plan.txt,x\n".encode(), r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
+    ("file,title\nC:/plans/plan.txt,x\n".encode(), r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
     ("file,title,issuer\nplan.txt,福州都市圈發展規劃,福建省人民政府\n".encode("big5"), r"MANIFEST.csv: cannot decode"),
 ])
 def test_more_bad_manifests_name_the_file_and_line(tmp_path, manifest, message):
