@@ -1,6 +1,7 @@
 """``kg build``: run the pipeline over a corpus and write the graph."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ class BuildReport:
     reused: int = 0  # documents whose extraction came from the cache
     characters: int = 0  # characters of text read
     jobs: int = 1  # processes used
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage (read … relate, graph, write)
 
 
 def corpus_graph_triples(corpus: Corpus):
@@ -68,8 +70,12 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
     rdf = rdf_format(fmt) if fmt else format_for_path(output) if str(output) != "-" else rdf_format("turtle")
     check_output(output)
     corpus, stats = run_with_stats(corpus_dir, progress=progress, jobs=jobs, cache=cache)
+    seconds = dict(stats.seconds)
+    start = time.perf_counter()
     triples = corpus_graph_triples(corpus)
+    seconds["graph"] = round(time.perf_counter() - start, 3)
     write_graph(output, triples, rdf, PREFIXES)
+    seconds["write"] = round(time.perf_counter() - start - seconds["graph"], 3)
     types = Counter(e.type for e in corpus.entities.values())
     relations = Counter(r.predicate for r in {(r.subject, r.predicate, r.object): r for r in corpus.relations}.values())
     return BuildReport(
@@ -78,4 +84,5 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
         relations={p: relations.get(p, 0) for p in (*RELATIONS, "memberOf")},
         mentions=len(corpus.mentions), warnings=corpus.warnings,
         extracted=stats.extracted, reused=stats.reused, characters=stats.characters, jobs=stats.jobs,
+        seconds=seconds,
     )

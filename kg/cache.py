@@ -239,6 +239,16 @@ class ExtractionStore:
         with self._writer(key, "mentions") as add:
             add(list(mentions))
 
+    def discard_unfinished(self, keys: Iterable[str]) -> None:
+        """Remove the temporary files of entries whose writer was stopped (by an interruption)."""
+        prefixes = tuple(f".{key[:12]}." for key in keys)
+        try:
+            for path in self.folder.iterdir():
+                if path.name.startswith(prefixes) and _LEFTOVER.match(path.name):
+                    path.unlink()
+        except OSError:
+            pass
+
     def prune(self, max_age_days: float = MAX_AGE_DAYS) -> None:
         """Remove entries and other pipelines' folders unused for a while, and leftovers of killed writes.
 

@@ -18,8 +18,11 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -41,6 +44,7 @@ class RunStats:
     reused: int
     characters: int
     jobs: int
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage: read, extract, resolve, relate
 
 
 # ------------------------------------------------------------------ work done in worker processes
@@ -65,13 +69,28 @@ class _Source:
 _state: dict = {}
 
 
-def _init_worker(store: ExtractionStore, entities: dict[str, Entity] | None, in_pool: bool) -> None:
+def _init_worker(store: ExtractionStore, entities: dict[str, Entity] | None, parent: int = 0) -> None:
+    """Set up a worker (``parent``: the build's process id, for a worker process; 0 in-process)."""
     _state.update(store=store, entities=entities)
-    if in_pool:
-        # Ctrl-C reaches the whole process group: the parent handles it and ends the pool.
+    if parent:
+        # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # Pool.terminate() sends SIGTERM: exit through ``finally`` blocks (no stray temp files).
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        # Stopped by the parent: leave at once (a half-written store entry is removed by the parent).
+        signal.signal(signal.SIGTERM, lambda *_: os._exit(128 + signal.SIGTERM))
+        _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have Linux send this worker SIGTERM when the build process dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the build died before this worker got here
+        os._exit(128 + signal.SIGTERM)
 
 
 def _extract_task(source: _Source) -> tuple[list[Mention], bool]:
@@ -114,6 +133,8 @@ def _relate_task(task: tuple[_Source, list[Mention]]) -> list[Relation]:
             return relate_document(_state["store"].iter_parts(source.key, doc), *args)
         except DamagedEntry:
             return relate_document(iter_parts(doc), *args)
+    except KgError:
+        raise
     except Exception as exc:
         raise KgError(f"{doc.path}: relating failed ({type(exc).__name__}: {exc}); "
                       "this is a bug in kg, please report it with the file") from exc
@@ -125,26 +146,56 @@ def _mapper(jobs: int, sources: list[_Source], store: ExtractionStore, entities=
     processes, and the sources as that map should send them."""
     workers = min(jobs, len(sources))
     if workers <= 1:
-        _init_worker(store, entities, in_pool=False)
+        _init_worker(store, entities)
         try:
             yield map, sources
         finally:
             _state.clear()
         return
     # fork shares the loaded dictionaries with the workers; elsewhere fork is unsafe or missing.
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    pool = multiprocessing.get_context(method).Pool(workers, _init_worker, (store, entities, True))
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    # A process pool that notices a worker dying (killed, out of memory) instead of waiting forever.
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                   initargs=(store, entities, os.getpid()))
     chunk = max(1, min(16, len(sources) // (workers * 4)))
+
+    def pool_map(func, items):
+        try:
+            yield from executor.map(func, items, chunksize=chunk)
+        except BrokenProcessPool as exc:
+            raise KgError(f"a worker process ended abruptly (killed, or out of memory?); try fewer --jobs "
+                          f"than {workers}") from exc
+
+    finished = False
     try:
-        yield (lambda func, items: pool.imap(func, items, chunk)), [replace(s, doc=replace(s.doc, text=""))
-                                                                   for s in sources]
-        pool.close()
-        pool.join()
+        yield pool_map, [replace(s, doc=replace(s.doc, text="")) for s in sources]
+        finished = True
     finally:
-        pool.terminate()
+        if not finished:  # an error or an interruption: stop the workers now, not after their tasks
+            # (no public way before Python 3.14's terminate_workers)
+            stop = getattr(executor, "terminate_workers", None)
+            if stop:
+                stop()
+            else:
+                for process in list((getattr(executor, "_processes", None) or {}).values()):
+                    process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        if not finished:
+            store.discard_unfinished(s.key for s in sources)
 
 
 # ------------------------------------------------------------------ the driver
+class _Clock:
+    def __init__(self):
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = round(now - self._last, 3)
+        self._last = now
+
+
 def open_store(cache: bool | str | Path | None, warnings: list[str]) -> ExtractionStore:
     """The cache folder (``True``: the default one), or a spill folder when ``cache`` is falsy.
 
@@ -192,11 +243,13 @@ def run_with_stats(corpus_dir: str | Path, *, progress: Progress | None = None, 
 
     corpus_dir = Path(corpus_dir)
     warnings: list[str] = []
+    clock = _Clock()
     store = open_store(cache, warnings)
     try:
         sources, read_warnings = read_corpus(corpus_dir, store)
         warnings = read_warnings + warnings
         documents = [s.doc for s in sources]
+        clock.lap("read")
         if jobs > 1 and sys.platform.startswith("linux") and not all(store.has(s.key) for s in sources):
             from .segment import domain_tokenizer
 
@@ -209,6 +262,7 @@ def run_with_stats(corpus_dir: str | Path, *, progress: Progress | None = None, 
                 reused += from_cache
                 if progress:
                     progress(documents[i].doc_id, i + 1, len(documents))
+        clock.lap("extract")
         gaz, lex = load_gazetteer(), load_lexicon()
         resolver = Resolver(gaz, lex)
         entities, resolved = resolver.resolve(documents, mentions)
@@ -216,6 +270,7 @@ def run_with_stats(corpus_dir: str | Path, *, progress: Progress | None = None, 
         by_doc: dict[str, list[Mention]] = {d.doc_id: [] for d in documents}
         for m in resolved:
             by_doc[m.doc_id].append(m)
+        clock.lap("resolve")
         relations: set[Relation] = set()
         with _mapper(jobs, sources, store, entities) as (map_, tasks):
             for doc_relations in map_(_relate_task, [(s, by_doc[s.doc.doc_id]) for s in tasks]):
@@ -235,8 +290,10 @@ def run_with_stats(corpus_dir: str | Path, *, progress: Progress | None = None, 
         warnings=tuple(warnings),
         issuers=issuers,
     )
+    clock.lap("relate")
     stats = RunStats(documents=len(documents), extracted=len(documents) - reused, reused=reused,
-                     characters=sum(len(d.text) for d in documents), jobs=max(1, min(jobs, len(documents))))
+                     characters=sum(len(d.text) for d in documents), jobs=max(1, min(jobs, len(documents))),
+                     seconds=clock.laps)
     return corpus, stats
 
 

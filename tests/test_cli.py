@@ -165,6 +165,45 @@ def test_interrupted_parallel_build_stops_its_workers(tmp_path, corpus_dir, sig)
     assert not [w for w in workers if _alive(w)]
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds worker processes through Linux /proc")
+def test_a_killed_worker_ends_the_build_with_a_message_not_a_hang(tmp_path, corpus_dir):
+    out = tmp_path / "g.ttl"
+    out.write_text("previous graph", encoding="utf-8")
+    proc = _start_build(corpus_dir, out, tmp_path, "--jobs", "2")
+    _wait_for(lambda: len(_children(proc.pid)) >= 2, proc, "worker processes")
+    workers = _children(proc.pid)
+    os.kill(min(workers), signal.SIGKILL)  # as the out-of-memory killer would
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert stderr.decode().strip() == "Error: a worker process ended abruptly (killed, or out of memory?); " \
+                                      "try fewer --jobs than 2"
+    assert out.read_text(encoding="utf-8") == "previous graph"
+    assert not [w for w in workers if _alive(w)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds worker processes through Linux /proc")
+def test_workers_end_when_the_build_is_killed(tmp_path, corpus_dir):
+    proc = _start_build(corpus_dir, tmp_path / "g.ttl", tmp_path, "--jobs", "2")
+    _wait_for(lambda: len(_children(proc.pid)) >= 2, proc, "worker processes")
+    workers = _children(proc.pid)
+    proc.kill()  # SIGKILL: no cleanup in the build process at all
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"]])
+def test_help_loads_no_heavy_module(args):
+    """Start-up time matters for a command line: rdflib, pyoxigraph, jieba… load inside commands."""
+    code = ("import sys\nfrom kg.cli import cli\ntry:\n    cli(%r)\nexcept SystemExit:\n    pass\n"
+            "print('LOADED:', *sorted(m for m in sys.modules if m.split('.')[0] in %r))")
+    heavy = ("rdflib", "pyoxigraph", "jieba", "networkx", "pyshacl", "pypinyin", "multiprocessing")
+    out = subprocess.run([sys.executable, "-c", code % (args, heavy)], capture_output=True, text=True, check=True)
+    assert out.stdout.rsplit("LOADED:", 1)[1].split() == []
+
+
 def test_stats_of_the_default_graph():
     result = run("stats", "--top", "5")
     assert result.exit_code == 0
