@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .model import RELATIONS, TYPES, Corpus
 from .paths import default_corpus_dir
-from .pipeline import Progress, run, run_with_stats
+from .pipeline import Progress, paused_gc, run, run_with_stats
 
 
 @dataclass(frozen=True)
@@ -69,13 +69,14 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
 
     rdf = rdf_format(fmt) if fmt else format_for_path(output) if str(output) != "-" else rdf_format("turtle")
     check_output(output)
-    corpus, stats = run_with_stats(corpus_dir, progress=progress, jobs=jobs, cache=cache)
-    seconds = dict(stats.seconds)
-    start = time.perf_counter()
-    triples = corpus_graph_triples(corpus)
-    seconds["graph"] = round(time.perf_counter() - start, 3)
-    write_graph(output, triples, rdf, PREFIXES)
-    seconds["write"] = round(time.perf_counter() - start - seconds["graph"], 3)
+    with paused_gc():
+        corpus, stats = run_with_stats(corpus_dir, progress=progress, jobs=jobs, cache=cache)
+        seconds = dict(stats.seconds)
+        start = time.perf_counter()
+        triples = corpus_graph_triples(corpus)
+        seconds["graph"] = round(time.perf_counter() - start, 3)
+        write_graph(output, triples, rdf, PREFIXES)
+        seconds["write"] = round(time.perf_counter() - start - seconds["graph"], 3)
     types = Counter(e.type for e in corpus.entities.values())
     relations = Counter(r.predicate for r in {(r.subject, r.predicate, r.object): r for r in corpus.relations}.values())
     return BuildReport(

@@ -23,10 +23,10 @@ import sys
 import tempfile
 import time
 from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .errors import KgError
 from .model import Block, Document, Mention, NormalizedText, OutlineItem, Segmented, Sentence, Token
@@ -151,13 +151,13 @@ class ExtractionStore:
         self.folder = self.root / self.fingerprint[:20] if persistent else self.root
         try:
             self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            probe = tempfile.NamedTemporaryFile(dir=self.folder, prefix=".probe-", delete=True)
-            probe.close()
+            with tempfile.NamedTemporaryFile(dir=self.folder, prefix=".probe-"):
+                pass
         except OSError as exc:
             raise KgError(f"{self.folder}: cannot use as cache folder: {exc.strerror or exc}") from exc
 
     @classmethod
-    def spill(cls, fingerprint: str = "") -> "ExtractionStore":
+    def spill(cls, fingerprint: str = "") -> ExtractionStore:
         """A temporary store for one build without a cache."""
         return cls(Path(tempfile.mkdtemp(prefix="kg-build-")), persistent=False, fingerprint=fingerprint)
 

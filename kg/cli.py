@@ -50,6 +50,7 @@ class Interrupted(BaseException):
     def __init__(self, signum: int):
         super().__init__(signum)
         self.signum = signum
+        self.outcome = "output files were left unchanged"
 
 
 def interruptible(func):
@@ -77,13 +78,22 @@ def interruptible(func):
             return func(*args, **kwargs)
         except (Interrupted, KeyboardInterrupt) as exc:
             signum = getattr(exc, "signum", signal.SIGINT)
-            click.echo(f"kg: interrupted by {signal.Signals(signum).name}; output files were left unchanged", err=True)
+            outcome = getattr(exc, "outcome", "output files were left unchanged")
+            click.echo(f"kg: interrupted by {signal.Signals(signum).name}; {outcome}", err=True)
             sys.exit(128 + signum)
         finally:
             for s, h in previous.items():
                 signal.signal(s, h)
 
     return wrapper
+
+
+def _identity(path: Path) -> tuple:
+    try:
+        info = path.stat()
+    except OSError:
+        return ()
+    return info.st_dev, info.st_ino, info.st_mtime_ns
 
 
 def _default_jobs() -> int:
@@ -135,20 +145,25 @@ def build(corpus_dir: Path, output: Path, fmt: str | None, jobs: int, cache_dir:
             bar.update(1, doc_id)
 
     cache = False if no_cache else cache_dir or True
+    before = _identity(output)
     try:
-        report = build_file(corpus_dir, output, fmt=fmt, progress=progress, jobs=jobs, cache=cache)
-    finally:
-        if bar is not None:
-            bar.render_finish()
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if quiet:
-        return
-    click.echo(f"{report.output}: {report.triples} triples from {report.documents} documents "
-               f"({report.extracted} extracted, {report.reused} from the cache; {report.jobs} jobs), "
-               f"{report.mentions} mentions", err=True)
-    click.echo(format_table(["entities", "count"], [[t, n] for t, n in report.entities.items()]), err=True)
-    click.echo(format_table(["relation", "count"], [[p, n] for p, n in report.relations.items()]), err=True)
+        try:
+            report = build_file(corpus_dir, output, fmt=fmt, progress=progress, jobs=jobs, cache=cache)
+        finally:
+            if bar is not None:
+                bar.render_finish()
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if not quiet:
+            click.echo(f"{report.output}: {report.triples} triples from {report.documents} documents "
+                       f"({report.extracted} extracted, {report.reused} from the cache; {report.jobs} jobs), "
+                       f"{report.mentions} mentions", err=True)
+            click.echo(format_table(["entities", "count"], [[t, n] for t, n in report.entities.items()]), err=True)
+            click.echo(format_table(["relation", "count"], [[p, n] for p, n in report.relations.items()]), err=True)
+    except Interrupted as exc:
+        if str(output) != "-" and _identity(output) != before:  # the signal came after the atomic rename
+            exc.outcome = f"{output} had been written completely"
+        raise
 
 
 @cli.command()

@@ -1,4 +1,5 @@
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,9 +140,21 @@ def _assert_clean_interruption(proc, sig, out, tmp_path):
 def test_interrupted_while_writing_keeps_the_previous_graph(tmp_path, corpus_dir, sig):
     out = tmp_path / "g.ttl"
     out.write_text("previous graph", encoding="utf-8")
-    proc = _start_build(corpus_dir, out, tmp_path, "--jobs", "1")
-    _wait_for(lambda: any(p.name.endswith(".tmp") for p in tmp_path.iterdir()), proc, "the graph being written")
-    proc.send_signal(sig)
+    writing = lambda: any(p.name.endswith(".tmp") for p in tmp_path.iterdir())  # noqa: E731
+    for _ in range(5):
+        proc = _start_build(corpus_dir, out, tmp_path, "--jobs", "1")
+        _wait_for(writing, proc, "the graph being written")
+        proc.send_signal(signal.SIGSTOP)  # frozen: is it still writing, or did it just finish?
+        if writing():
+            break
+        proc.send_signal(signal.SIGCONT)
+        proc.communicate(timeout=60)
+        out.write_text("previous graph", encoding="utf-8")
+        shutil.rmtree(tmp_path / "tmp")
+    else:
+        pytest.fail("never caught the build while it was writing")
+    proc.send_signal(sig)  # delivered, mid-write, as the process resumes
+    proc.send_signal(signal.SIGCONT)
     _assert_clean_interruption(proc, sig, out, tmp_path)
 
 

@@ -184,11 +184,11 @@ def test_file_name_that_is_not_utf8_is_named_with_a_fix(tmp_path):
 @pytest.mark.parametrize("manifest, message", [
     (b"", r"MANIFEST.csv:1: the header"),
     (b"file,title\n\x89PNG\x00\x00", r"MANIFEST.csv: contains NUL bytes"),
-    ("file,title\n\"plan.txt,x\n".encode() + b"y" * 140_000, r"MANIFEST.csv:\d+: not valid CSV: field larger"),
-    ("file,title\n\"plan.txt\"x,\"t\n".encode(), r"MANIFEST.csv:2: not valid CSV"),
-    ("file,title\n../other/plan.txt,x\n".encode(), r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
-    ("file,title\n/etc/plan.txt,x\n".encode(), r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
-    ("file,title\nC:/plans/plan.txt,x\n".encode(), r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
+    (b"file,title\n\"plan.txt,x\n" + b"y" * 140_000, r"MANIFEST.csv:\d+: not valid CSV: field larger"),
+    (b"file,title\n\"plan.txt\"x,\"t\n", r"MANIFEST.csv:2: not valid CSV"),
+    (b"file,title\n../other/plan.txt,x\n", r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
+    (b"file,title\n/etc/plan.txt,x\n", r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
+    (b"file,title\nC:/plans/plan.txt,x\n", r"MANIFEST.csv:2: 'file' must be a path inside the corpus"),
     ("file,title,issuer\nplan.txt,福州都市圈發展規劃,福建省人民政府\n".encode("big5"), r"MANIFEST.csv: cannot decode"),
 ])
 def test_more_bad_manifests_name_the_file_and_line(tmp_path, manifest, message):

@@ -1,4 +1,5 @@
 """Parallel builds are deterministic, rebuilds extract only what changed, long documents are cut."""
+import itertools
 import os
 import shutil
 import time
@@ -10,8 +11,8 @@ from conftest import write_corpus
 from kg.build import build_file
 from kg.cache import MAX_AGE_DAYS, ExtractionStore, pipeline_fingerprint
 from kg.errors import KgError
-from kg.paths import GAZETTEER_DIR, LEXICON_DIR
 from kg.parts import PART_CHARS, part_bounds
+from kg.paths import GAZETTEER_DIR, LEXICON_DIR
 from kg.pipeline import run, run_with_stats
 
 SMALL = ("002_5e76badc1a43d916.txt", "004_35f8017a96e35fe5.txt")
@@ -120,7 +121,7 @@ def test_part_bounds_cover_the_text_and_respect_the_limit():
     text = ("第一章 总则\n" + "推进福州都市圈建设。\n" * 30) * 20 + "无换行" * 400
     bounds = part_bounds(text, limit=500)
     assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
-    assert all(e == b2 for (_, e), (b2, _) in zip(bounds, bounds[1:]))
+    assert all(e == b2 for (_, e), (b2, _) in itertools.pairwise(bounds))
     assert all(0 < e - b <= 500 for b, e in bounds)
     assert all(text[b:].startswith("第一章") for b, _ in bounds[1:20])  # cut at the 19 chapter headings
     assert len(bounds) == 20 + 3  # and 1,200 characters without line breaks in three

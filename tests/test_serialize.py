@@ -106,10 +106,9 @@ def test_iri_segment_percent_encodes_what_rfc3987_forbids(name, expected):
 def test_atomic_writer_keeps_the_old_file_when_writing_fails(tmp_path):
     out = tmp_path / "g.ttl"
     out.write_text("previous", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with atomic_writer(out) as handle:
-            handle.write(b"half a graph")
-            raise RuntimeError("serializer failed")
+    with pytest.raises(RuntimeError), atomic_writer(out) as handle:
+        handle.write(b"half a graph")
+        raise RuntimeError("serializer failed")
     assert out.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["g.ttl"]
     write_atomic(out, b"new")
