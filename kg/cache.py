@@ -198,17 +198,22 @@ class ExtractionStore:
     @contextmanager
     def _writer(self, key: str, kind: str) -> Iterator[Callable]:
         """``add(record)``; the entry appears (atomically) when the block ends without error."""
-        fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=self.folder)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=self.folder)
+        except OSError as exc:
+            raise KgError(f"{self.folder}: cannot write a cache entry: {exc.strerror or exc}") from exc
         try:
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as handle:
                 pickle.dump((FORMAT_VERSION, key), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 yield lambda record: pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self._path(key, kind))
-        except BaseException:
+        except BaseException as exc:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+            if isinstance(exc, OSError):  # a full disk, a folder made read-only meanwhile
+                raise KgError(f"{self.folder}: cannot write a cache entry: {exc.strerror or exc}") from exc
             raise
 
     def load_mentions(self, key: str) -> list[Mention] | None:
