@@ -25,12 +25,13 @@ __version__ = "0.1.0"
 __all__ = ["KgError", "build", "build_file", "load_graph", "to_networkx", "__version__"]
 
 
-def build(corpus_dir: str | Path | None = None) -> "rdflib.Graph":
+def build(corpus_dir: str | Path | None = None, **options) -> "rdflib.Graph":
     """Build the knowledge graph of the ``.txt`` documents in ``corpus_dir`` (default: the
-    planning corpus, ``$KG_CORPUS`` or ``../shared/corpus``) and return it as an rdflib Graph."""
+    planning corpus, ``$KG_CORPUS`` or ``../shared/corpus``) and return it as an rdflib Graph.
+    Options: ``jobs`` (processes), ``cache`` (a folder, or True for the user cache folder)."""
     from .build import build_graph
 
-    return build_graph(corpus_dir)
+    return build_graph(corpus_dir, **options)
 
 
 def build_file(corpus_dir: str | Path, output: str | Path, **options) -> "BuildReport":

@@ -1,13 +1,14 @@
 """``kg build``: run the pipeline over a corpus and write the graph."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import RELATIONS, TYPES, Corpus
 from .paths import default_corpus_dir
-from .pipeline import Progress, run
+from .pipeline import Progress, paused_gc, run, run_with_stats
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class BuildReport:
     relations: dict[str, int]  # by property (asserted triples, distinct)
     mentions: int
     warnings: tuple[str, ...] = field(default=())
+    extracted: int = 0  # documents extracted in this build
+    reused: int = 0  # documents whose extraction came from the cache
+    characters: int = 0  # characters of text read
+    jobs: int = 1  # processes used
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage (read … relate, graph, write)
 
 
 def corpus_graph_triples(corpus: Corpus):
@@ -29,30 +35,48 @@ def corpus_graph_triples(corpus: Corpus):
     return corpus_triples(corpus, corpus.issuers)
 
 
-def build_graph(corpus_dir: str | Path | None = None, *, progress: Progress | None = None):
-    """The rdflib Graph of ``corpus_dir``."""
+def build_graph(corpus_dir: str | Path | None = None, *, progress: Progress | None = None, jobs: int = 1,
+                cache: bool | str | Path | None = None):
+    """The rdflib Graph of ``corpus_dir`` (options as for :func:`build_file`)."""
     from .graph import to_rdflib
 
-    corpus = run(corpus_dir or default_corpus_dir(), progress=progress)
+    corpus = run(corpus_dir or default_corpus_dir(), progress=progress, jobs=jobs, cache=cache)
     return to_rdflib(corpus_graph_triples(corpus))
 
 
 def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = None,
-               progress: Progress | None = None) -> BuildReport:
+               progress: Progress | None = None, jobs: int = 1,
+               cache: bool | str | Path | None = None) -> BuildReport:
     """Build the graph of ``corpus_dir`` and write it to ``output`` (``-`` for standard output).
 
-    The file is replaced atomically: if anything fails, ``output`` keeps its previous content.
+    The file is replaced atomically: if anything fails, or the build is interrupted, ``output``
+    keeps its previous content. The bytes are the same for the same input, whatever ``jobs``.
+
+    Args:
+        corpus_dir: folder of ``.txt`` plans, with an optional ``MANIFEST.csv``.
+        output: file to write, its format given by the extension unless ``fmt`` names one.
+        fmt: RDF format name or alias (see :func:`kg.serialize.rdf_format`).
+        progress: called after each document is extracted.
+        jobs: processes working on documents in parallel.
+        cache: folder keeping each document's extraction between builds, ``True`` for the
+            user's cache folder, ``None`` for none.
 
     Raises:
         KgError: bad input or an unwritable output, with a message naming the file.
     """
     from .graph import PREFIXES
-    from .serialize import format_for_path, rdf_format, serialize, write_atomic
+    from .serialize import check_output, format_for_path, rdf_format, write_graph
 
     rdf = rdf_format(fmt) if fmt else format_for_path(output) if str(output) != "-" else rdf_format("turtle")
-    corpus = run(corpus_dir, progress=progress)
-    triples = corpus_graph_triples(corpus)
-    write_atomic(output, serialize(triples, rdf, PREFIXES))
+    check_output(output)
+    with paused_gc():
+        corpus, stats = run_with_stats(corpus_dir, progress=progress, jobs=jobs, cache=cache)
+        seconds = dict(stats.seconds)
+        start = time.perf_counter()
+        triples = corpus_graph_triples(corpus)
+        seconds["graph"] = round(time.perf_counter() - start, 3)
+        write_graph(output, triples, rdf, PREFIXES)
+        seconds["write"] = round(time.perf_counter() - start - seconds["graph"], 3)
     types = Counter(e.type for e in corpus.entities.values())
     relations = Counter(r.predicate for r in {(r.subject, r.predicate, r.object): r for r in corpus.relations}.values())
     return BuildReport(
@@ -60,4 +84,6 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
         entities={t: types.get(t, 0) for t in TYPES},
         relations={p: relations.get(p, 0) for p in (*RELATIONS, "memberOf")},
         mentions=len(corpus.mentions), warnings=corpus.warnings,
+        extracted=stats.extracted, reused=stats.reused, characters=stats.characters, jobs=stats.jobs,
+        seconds=seconds,
     )

@@ -46,6 +46,64 @@ def cli():
     """
 
 
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: unwinds the command so that every ``finally`` and atomic write cleans up."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.outcome = "output files were left unchanged"
+
+
+def interruptible(func):
+    """Exit with 128 + the signal number and one line on SIGINT/SIGTERM (never a traceback).
+
+    The signal becomes an exception where the command is, so temporary files are removed and
+    outputs keep their previous content; a second signal during that cleanup is ignored.
+    """
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return func(*args, **kwargs)  # signals are delivered to the main thread only
+
+        def handler(signum, frame):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            raise Interrupted(signum)
+
+        previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            return func(*args, **kwargs)
+        except (Interrupted, KeyboardInterrupt) as exc:
+            signum = getattr(exc, "signum", signal.SIGINT)
+            outcome = getattr(exc, "outcome", "output files were left unchanged")
+            click.echo(f"kg: interrupted by {signal.Signals(signum).name}; {outcome}", err=True)
+            sys.exit(128 + signum)
+        finally:
+            for s, h in previous.items():
+                signal.signal(s, h)
+
+    return wrapper
+
+
+def _identity(path: Path) -> tuple:
+    try:
+        info = path.stat()
+    except OSError:
+        return ()
+    return info.st_dev, info.st_ino, info.st_mtime_ns
+
+
+def _default_jobs() -> int:
+    from .pipeline import cpu_count
+
+    return cpu_count()
+
+
 @cli.command()
 @click.argument("corpus_dir", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
@@ -53,20 +111,29 @@ def cli():
                    "'-' writes Turtle to standard output.")
 @click.option("--format", "fmt", default=None, help="RDF format name, overriding the extension (turtle, ntriples, "
                                                      "nquads, trig, jsonld, rdfxml).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=_default_jobs, show_default="the number of cores",
+              help="Documents processed in parallel; the output is the same for any number.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder keeping each document's extraction, so that a rebuild only extracts changed "
+                   "documents. Default: $KG_CACHE_DIR or the user cache folder (~/.cache/kg).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@interruptible
 @library_errors
-def build(corpus_dir: Path, output: Path, fmt: str | None, quiet: bool):
+def build(corpus_dir: Path, output: Path, fmt: str | None, jobs: int, cache_dir: Path | None, no_cache: bool,
+          quiet: bool):
     """Build the knowledge graph of the .txt documents in CORPUS_DIR.
 
-    Documents may be UTF-8 or GB18030/GBK; a MANIFEST.csv beside them adds titles, issuers and
-    dates. The output is replaced atomically (a failed build leaves it as it was) and is
-    byte-identical for the same input.
+    Documents may be UTF-8, UTF-16 with a byte-order mark, or GB18030/GBK; a MANIFEST.csv beside
+    them adds titles, issuers and dates. The output is replaced atomically (a failed or interrupted
+    build leaves it as it was) and is byte-identical for the same input. Documents are extracted
+    in parallel, and only those changed since the last build are extracted again.
 
     \b
     Example:
         kg build ../shared/corpus -o data/kg.ttl
-        kg build ../shared/corpus -o fujian.nt
-        kg build ../shared/corpus -o - --format jsonld > fujian.jsonld
+        kg build ../shared/corpus -o fujian.nt --jobs 4
+        kg build ../shared/corpus -o - --format jsonld --no-cache > fujian.jsonld
     """
     from .build import build_file
     from .table import format_table
@@ -79,19 +146,26 @@ def build(corpus_dir: Path, output: Path, fmt: str | None, quiet: bool):
             bar.length = total
             bar.update(1, doc_id)
 
+    cache = False if no_cache else cache_dir or True
+    before = _identity(output)
     try:
-        report = build_file(corpus_dir, output, fmt=fmt, progress=progress)
-    finally:
-        if bar is not None:
-            bar.render_finish()
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if quiet:
-        return
-    click.echo(f"{report.output}: {report.triples} triples from {report.documents} documents, "
-               f"{report.mentions} mentions", err=True)
-    click.echo(format_table(["entities", "count"], [[t, n] for t, n in report.entities.items()]), err=True)
-    click.echo(format_table(["relation", "count"], [[p, n] for p, n in report.relations.items()]), err=True)
+        try:
+            report = build_file(corpus_dir, output, fmt=fmt, progress=progress, jobs=jobs, cache=cache)
+        finally:
+            if bar is not None:
+                bar.render_finish()
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if not quiet:
+            click.echo(f"{report.output}: {report.triples} triples from {report.documents} documents "
+                       f"({report.extracted} extracted, {report.reused} from the cache; {report.jobs} jobs), "
+                       f"{report.mentions} mentions", err=True)
+            click.echo(format_table(["entities", "count"], [[t, n] for t, n in report.entities.items()]), err=True)
+            click.echo(format_table(["relation", "count"], [[p, n] for p, n in report.relations.items()]), err=True)
+    except Interrupted as exc:
+        if str(output) != "-" and _identity(output) != before:  # the signal came after the atomic rename
+            exc.outcome = f"{output} had been written completely"
+        raise
 
 
 @cli.command()

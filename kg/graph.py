@@ -27,8 +27,8 @@ from .relate import RULES
 
 Triple = tuple[URIRef, URIRef, object]
 
-# Characters an IRI may not hold (RFC 3987) or that break Turtle/N-Triples IRIREFs.
-_UNSAFE = set(' "<>\\^`{|}%#?/') | {chr(c) for c in range(0x21)} | {"\x7f"}
+# ASCII an IRI path segment may hold as it is (RFC 3987 ipchar: iunreserved, sub-delims, ':', '@').
+_SAFE_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
 PREFIXES = {
     "kg": str(KG._NS), "kgr": str(KGR), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
     "owl": str(OWL), "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "nif": str(NIF),
@@ -37,9 +37,20 @@ PREFIXES = {
 GAZETTEER_SOURCE = KGR["source/gazetteer"]
 
 
+def _iri_safe(ch: str) -> bool:
+    """True for a character RFC 3987 allows in a path segment as it is (Chinese is; controls,
+    private-use characters, noncharacters, brackets and IRI delimiters are not)."""
+    o = ord(ch)
+    if o < 0x80:
+        return ch in _SAFE_ASCII
+    if o < 0x10000:
+        return 0xA0 <= o <= 0xD7FF or 0xF900 <= o <= 0xFDCF or 0xFDF0 <= o <= 0xFFEF
+    return (o & 0xFFFF) <= 0xFFFD and o <= 0xEFFFD and not 0xE0000 <= o <= 0xE0FFF
+
+
 def iri_segment(text: str, keep: str = "") -> str:
-    """``text`` made safe for an IRI path: unsafe characters are percent-encoded, Chinese kept."""
-    return "".join("".join(f"%{b:02X}" for b in ch.encode("utf-8")) if ch in _UNSAFE and ch not in keep else ch
+    """``text`` made safe for an IRI path: other characters are percent-encoded, Chinese kept."""
+    return "".join(ch if _iri_safe(ch) or ch in keep else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
                    for ch in text)
 
 

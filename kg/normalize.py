@@ -20,8 +20,11 @@ from array import array
 
 from .model import Document, NormalizedText
 
-_TOC_LINE = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d+\s*$|^\s*目\s*录\s*$|^[^。\t]{2,60}\t\s*\d{1,3}\s*$")
-_PAGE_LINE = re.compile(r"^\s*[-—－–]?\s*(第\s*)?[0-9０-９]{1,4}\s*(页)?\s*[-—－–]?\s*$")
+# Written so that no run of spaces or dots can be split two ways: a line of 100,000 spaces or
+# leader dots must take linear, not quadratic, time (the lookbehinds start a leader at its first dot).
+_TOC_LINE = re.compile(
+    r"((?<!\.)\.{3,}|(?<!…)…{2,}|(?<!·)·{3,})\s*\d+\s*$|^\s*目\s*录\s*$|^[^。\t]{2,60}\t\s*\d{1,3}\s*$")
+_PAGE_LINE = re.compile(r"^\s*(?:[-—－–]\s*)?(?:第\s*)?[0-9０-９]{1,4}\s*(?:页\s*)?(?:[-—－–]\s*)?$")
 # Outline markers that open a heading or a numbered item.
 OUTLINE_MARKER = re.compile(
     r"^(第[一二三四五六七八九十百零〇\d]+[章节篇部分]|[一二三四五六七八九十]+[、.．]|"

@@ -196,9 +196,12 @@ class Resolver:
                 for n in (e.name, *e.aliases):
                     canon.setdefault(self.variant_key(e.type, n), key)
         counts = Counter(m.entity for m in resolved)
+        first: dict[str, Mention] = {}  # the first mention of each entity (a scan per key was quadratic)
+        for m in resolved:
+            first.setdefault(m.entity, m)
         for key in sorted({m.entity for m in resolved if m.entity not in self.gaz.entities},
                           key=lambda k: (-len(k), -counts[k], k)):
-            m0 = next(m for m in resolved if m.entity == key)
+            m0 = first[key]
             if m0.type == "Region" or m0.type == "Agency":
                 continue
             vk = self.variant_key(m0.type, m0.name)

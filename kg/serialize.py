@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO
 
 from .errors import GraphNotFound, KgError, UnknownFormat
 
@@ -81,8 +83,7 @@ def _to_oxigraph(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
-    """Bytes of ``triples`` (rdflib terms, in the order given) in ``fmt``."""
+def _oxigraph_triples(triples: Iterable[tuple]):
     import pyoxigraph as ox
 
     cache: dict = {}  # IRIs repeat across triples; convert each term once
@@ -93,9 +94,77 @@ def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str]
             cache[key] = _to_oxigraph(t)
         return cache[key]
 
-    quads = (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples)
-    kwargs = {"prefixes": prefixes} if prefixes and fmt.name in ("turtle", "trig", "rdfxml") else {}
-    return ox.serialize(quads, format=fmt.oxigraph, **kwargs)
+    return (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples)
+
+
+def _prefix_options(fmt: RdfFormat, prefixes: dict[str, str] | None) -> dict:
+    return {"prefixes": prefixes} if prefixes and fmt.name in ("turtle", "trig", "rdfxml") else {}
+
+
+def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
+    """Bytes of ``triples`` (rdflib terms, in the order given) in ``fmt``."""
+    import pyoxigraph as ox
+
+    data = ox.serialize(_oxigraph_triples(triples), format=fmt.oxigraph, **_prefix_options(fmt, prefixes))
+    return data.replace(b"\r", b"&#13;") if fmt.name == "rdfxml" else data  # see _XmlCarriageReturns
+
+
+def check_output(path: str | Path) -> None:
+    """Fail early, before a long build, when ``path`` cannot be written.
+
+    Raises:
+        KgError: the folder does not exist or is not writable, or ``path`` is a folder.
+    """
+    if str(path) == "-":
+        return
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise KgError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise KgError(f"{path}: is a folder, expected a file name")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise KgError(f"{path}: cannot write in {folder}: permission denied")
+
+
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
+    """A binary file handle whose content replaces ``path`` only when the block ends normally.
+
+    Writing goes to a temporary file beside ``path``, which is synced and renamed over it, so
+    readers see the old file or the new one, never a part; on any error or interruption
+    (KeyboardInterrupt included) the temporary file is removed and ``path`` is left as it was.
+    ``-`` is standard output.
+
+    Raises:
+        KgError: the folder does not exist or is not writable.
+    """
+    if str(path) == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    check_output(path)
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise KgError(f"{path}: cannot write in {folder}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise KgError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        raise
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
@@ -106,33 +175,35 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     Raises:
         KgError: the folder does not exist or is not writable.
     """
-    if str(path) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise KgError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise KgError(f"{path}: is a folder, expected a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise KgError(f"{path}: cannot write in {folder}: {exc.strerror}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_writer(path) as handle:
+        handle.write(data)
+
+
+class _XmlCarriageReturns:
+    """A binary writer writing a carriage return as ``&#13;``: a raw one is read back as a line feed
+    by every conforming XML parser (XML 1.0 §2.11), so literals would lose it. In RDF/XML a CR
+    can only stand in text or attribute values, where the reference means the same character."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle = handle
+
+    def write(self, data: bytes) -> int:
+        self.handle.write(bytes(data).replace(b"\r", b"&#13;"))
+        return len(data)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
+def write_graph(path: str | Path, triples: Iterable[tuple], fmt: RdfFormat,
+                prefixes: dict[str, str] | None = None) -> None:
+    """Serialize ``triples`` in ``fmt`` straight into ``path`` (atomically, see :func:`atomic_writer`),
+    without holding the serialized bytes in memory."""
+    import pyoxigraph as ox
+
+    with atomic_writer(path) as handle:
+        target = _XmlCarriageReturns(handle) if fmt.name == "rdfxml" else handle
+        ox.serialize(_oxigraph_triples(triples), target, format=fmt.oxigraph, **_prefix_options(fmt, prefixes))
 
 
 def load_store(paths: Iterable[str | Path]):

@@ -1,6 +1,7 @@
 """Shared fixtures: the real planning corpus, one build of it per test session, small texts."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,14 @@ from kg.paths import PROJECT_ROOT, default_corpus_dir
 
 DATA = Path(__file__).parent / "data"
 GOLD_DIR = PROJECT_ROOT.parent / "shared" / "gold"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_build_cache(tmp_path_factory) -> Path:
+    """Builds started by tests keep their cache in a temporary folder, never in the user's."""
+    folder = tmp_path_factory.mktemp("kg-cache")
+    os.environ["KG_CACHE_DIR"] = str(folder)
+    return folder
 
 
 @pytest.fixture(scope="session")
