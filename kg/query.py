@@ -69,7 +69,7 @@ _UPDATE = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)
 
 
 def update_operation(text: str) -> str | None:
-    """The SPARQL Update operation ``text`` starts with (``INSERT``, ``DROP`` …), or None.
+    r"""The SPARQL Update operation ``text`` starts with (``INSERT``, ``DROP`` …), or None.
 
     >>> update_operation("PREFIX ex: <http://e/#>  # add one\ninsert data { ex:a ex:b ex:c }")
     'INSERT'

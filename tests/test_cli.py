@@ -69,9 +69,9 @@ def test_empty_document_is_a_warning(tmp_path):
 def test_build_reuses_the_cache_and_says_so(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN, "other.txt": "厦门市规划\n推进厦门新机场建设。\n"})
     cache = tmp_path / "cache"
-    first = run("build", corpus, "-o", tmp_path / "a.ttl", "--cache", cache, "-j", "2")
+    first = invoke("build", corpus, "-o", tmp_path / "a.ttl", "--cache", cache, "-j", "2")
     assert first.exit_code == 0 and "(2 extracted, 0 from the cache; 2 jobs)" in first.output
-    second = run("build", corpus, "-o", tmp_path / "b.ttl", "--cache", cache)
+    second = invoke("build", corpus, "-o", tmp_path / "b.ttl", "--cache", cache)
     assert second.exit_code == 0 and "(0 extracted, 2 from the cache;" in second.output
     assert (tmp_path / "a.ttl").read_bytes() == (tmp_path / "b.ttl").read_bytes()
 
@@ -79,16 +79,16 @@ def test_build_reuses_the_cache_and_says_so(tmp_path):
 def test_build_without_cache_leaves_no_cache_behind(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN})
-    result = run("build", corpus, "-o", tmp_path / "g.ttl", "--no-cache", "-j", "1")
+    result = invoke("build", corpus, "-o", tmp_path / "g.ttl", "--no-cache", "-j", "1")
     assert result.exit_code == 0 and "(1 extracted, 0 from the cache; 1 jobs)" in result.output
     assert not (tmp_path / "cache").exists()
-    assert run("build", corpus, "-o", tmp_path / "g.ttl").exit_code == 0
+    assert invoke("build", corpus, "-o", tmp_path / "g.ttl").exit_code == 0
     assert list((tmp_path / "cache").rglob("*.mentions"))  # the default cache, from $KG_CACHE_DIR
 
 
 @pytest.mark.parametrize("jobs", ["0", "-2", "many"])
 def test_jobs_must_be_a_positive_number(tmp_path, jobs):
-    result = run("build", tmp_path, "-o", tmp_path / "g.ttl", "--jobs", jobs)
+    result = invoke("build", tmp_path, "-o", tmp_path / "g.ttl", "--jobs", jobs)
     assert result.exit_code == 2 and "--jobs" in result.output
 
 

@@ -307,7 +307,7 @@ def test_the_readme_query_examples_run(tmp_path, monkeypatch):
     assert len(runnable) >= 6
     monkeypatch.chdir(tmp_path)
     for line in runnable:
-        result = kg(*shlex.split(line)[1:])
+        result = kg(*shlex.split(line, comments=True)[1:])
         assert result.exit_code == 0, (line, result.output)
 
 
