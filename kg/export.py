@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import zipfile
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,17 +162,18 @@ def export_all_cities(folder: str | Path, graph_path: str | Path | None = None, 
 
 
 def _write(result: Export, output: str | Path) -> None:
-    from .serialize import write_atomic
+    from .serialize import atomic_writer, write_atomic
     from .visualize import ensure_folder
 
     if result.format != "csv":
         write_atomic(output, result.files[""])
     elif str(output) == "-" or Path(output).suffix.lower() == ".zip":
         write_atomic(output, _zip(result.files))
-    else:
+    else:  # every file is written in full before any replaces its old version
         folder = ensure_folder(output)
-        for name, data in result.files.items():
-            write_atomic(folder / name, data)
+        with ExitStack() as stack:
+            for name, data in result.files.items():
+                stack.enter_context(atomic_writer(folder / name)).write(data)
 
 
 def _counts(triples: list) -> tuple[int, int]:

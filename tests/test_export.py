@@ -248,6 +248,20 @@ def test_empty_graph_unwritable_output_and_unknown_extension_leave_no_file(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.nt", "file.txt"]
 
 
+def test_csv_tables_in_a_folder_replace_the_old_ones_together_or_not_at_all(tmp_path):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "nodes.csv").write_text("old nodes", encoding="utf-8")
+    (folder / "edges.csv").mkdir()  # edges.csv cannot be written: nodes.csv must stay as it was
+    result = invoke("export", "仓山区", "--format", "csv", "-o", folder)
+    assert result.exit_code == 1 and "edges.csv" in result.output
+    assert (folder / "nodes.csv").read_text(encoding="utf-8") == "old nodes"
+    assert sorted(p.name for p in folder.iterdir()) == ["edges.csv", "nodes.csv"]
+    (folder / "edges.csv").rmdir()
+    assert invoke("export", "仓山区", "--format", "csv", "-o", folder).exit_code == 0
+    assert (folder / "nodes.csv").read_text(encoding="utf-8-sig").startswith("id,label")
+
+
 @pytest.mark.parametrize("city", sorted(KNOWN))
 def test_the_subgraph_holds_the_documents_that_mention_its_entities_and_no_others(store, city):
     from kg.subgraph import city_subgraph, find_city
