@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
 from .gazetteer import Gazetteer, load_gazetteer
@@ -116,6 +117,20 @@ class Extractor:
             return False
         following = idx.tokens[idx.token_at(k.nend)]
         return following.nbegin != k.nend or not self.gaz.lookup(following.word)
+
+    def _names_a_river(self, text: str, k: Known, by_end: dict) -> bool:
+        """A short form that ends like a river (敖江 the town, 晋江 the city) names the river before
+        a river word (敖江流域, 敖江下游), and as a whole item of a 、-list in which another item is a
+        river that is no place (闽江、敖江、龙江等)."""
+        rivers = self.lex.river_chars
+        if not k.short or text[k.nend - 1] not in rivers:
+            return False
+        if text.startswith(self.lex.river_words, k.nend):
+            return True
+        if not _whole_item(text, k.nbegin, k.nend):
+            return False
+        return any(text[end - 1] in rivers and not by_end.get(end)
+                   for end in _list_item_ends(text, k.nbegin, k.nend, rivers))
 
     # ------------------------------------------------------------------ names ending in a suffix
     def suffix_matches(self, idx: TokenIndex) -> list[tuple[int, int, str]]:
@@ -275,6 +290,10 @@ class Extractor:
                                     kind=kind, rule=rule, name=name, candidates=candidates, role=role)
 
         known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)]
+        all_by_end: dict[int, list[Known]] = {}
+        for k in known:
+            all_by_end.setdefault(k.nend, []).append(k)
+        known = [k for k in known if not self._names_a_river(text, k, all_by_end)]
         firm = [k for k in known if not k.ambiguous]
         known_by_end: dict[int, list[Known]] = {}
         known_by_begin: dict[int, list[Known]] = {}
@@ -344,3 +363,66 @@ def extract(seg: Segmented, *, extractor: Extractor | None = None) -> list[Menti
             _default = Extractor(load_gazetteer(), load_lexicon(), domain_tokenizer())
         extractor = _default
     return extractor.extract(seg)
+
+
+
+_LIST_GAP = " \u3000"
+_ITEM_CHARS = 8  # longer runs of Han characters are clauses, not list items
+_AFTER_LAST_ITEM = set("等及以和与上中下干支流")  # 闽江、敖江等 / 及其支流 / 上游 / 流域
+
+
+def _list_item_ends(text: str, begin: int, end: int, feature_chars) -> Iterator[int]:
+    """End offsets of the other items of the 、-list around ``text[begin:end]``. An item ends at
+    its 、; the last one (赛江等流域) after its first feature character within five, if any."""
+    pos = begin
+    for _ in range(_ITEM_CHARS):  # leftwards: …、item、[begin
+        while pos > 0 and text[pos - 1] in _LIST_GAP:
+            pos -= 1
+        if pos == 0 or text[pos - 1] != "、":
+            break
+        item_end = pos - 1
+        while item_end > 0 and text[item_end - 1] in _LIST_GAP:
+            item_end -= 1
+        start = item_end
+        while start > 0 and item_end - start < _ITEM_CHARS and _is_han(text[start - 1]):
+            start -= 1
+        if start == item_end:
+            break
+        yield item_end
+        pos = start
+    pos = end
+    for _ in range(_ITEM_CHARS):  # rightwards: end]、item、…
+        while pos < len(text) and text[pos] in _LIST_GAP:
+            pos += 1
+        if pos >= len(text) or text[pos] != "、":
+            break
+        start = pos + 1
+        while start < len(text) and text[start] in _LIST_GAP:
+            start += 1
+        stop = start
+        while stop < len(text) and stop - start < _ITEM_CHARS and _is_han(text[stop]):
+            stop += 1
+        if stop == start:
+            break
+        gap = stop
+        while gap < len(text) and text[gap] in _LIST_GAP:
+            gap += 1
+        if gap < len(text) and text[gap] == "、":
+            yield stop
+            pos = stop
+            continue
+        last = next((i + 1 for i in range(start + 1, min(stop, start + 5)) if text[i] in feature_chars), None)
+        if last:
+            yield last
+        break
+
+
+def _whole_item(text: str, begin: int, end: int) -> bool:
+    """Whether ``text[begin:end]`` is a whole item of a 、-list, not the start of a longer name."""
+    after = text[end:].lstrip(_LIST_GAP)[:1]
+    before = text[:begin].rstrip(_LIST_GAP)[-1:]
+    return after == "、" or (before == "、" and (after in _AFTER_LAST_ITEM or not _is_han(after)))
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"

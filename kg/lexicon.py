@@ -66,6 +66,8 @@ class Lexicon:
     domain_words: dict[str, str]  # word -> jieba tag
     suffix_variants: dict[str, str]  # short suffix -> long suffix
     feature_chars: dict[str, frozenset[str]]  # 湾, 岛 … → words they open that are not features (山 → 山海)
+    river_chars: frozenset[str]  # 江, 溪 …: the feature characters whose meaning is river or stream
+    river_words: tuple[str, ...]  # 流域, 下游 …: after 敖江, they show the river is meant, not the town
     context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
 
     def names_feature(self, text: str, pos: int) -> bool:
@@ -97,6 +99,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     routes = {r["stem"]: tuple(p for p in r["endpoints"].split("|") if p)
               for r in read_table(directory / "route_abbreviations.csv", ("stem", "endpoints"))}
     modifiers = read_table(directory / "generic_modifiers.csv", ("word", "kind"))
+    features = read_table(directory / "feature_chars.csv", ("char", "meaning"))
     return Lexicon(
         suffixes=suffixes,
         agency_bodies=bodies,
@@ -112,7 +115,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         domain_words={r["word"]: r["tag"] for r in read_table(directory / "domain_words.csv", ("word", "tag"))},
         suffix_variants={r["short"]: r["long"]
                          for r in read_table(directory / "suffix_variants.csv", ("short", "long"))},
-        feature_chars={r["char"]: frozenset(w for w in r.get("not_before", "").split("|") if w)
-                       for r in read_table(directory / "feature_chars.csv", ("char",))},
+        feature_chars={r["char"]: frozenset(w for w in r.get("not_before", "").split("|") if w) for r in features},
+        river_chars=frozenset(r["char"] for r in features if r.get("meaning") in ("river", "stream")),
         context_words=frozenset(r["word"] for r in read_table(directory / "context_words.csv", ("word",))),
+        river_words=tuple(r["word"] for r in read_table(directory / "river_words.csv", ("word",))),
     )

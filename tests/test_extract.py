@@ -96,7 +96,13 @@ def test_every_mention_anchor_is_the_original_text(corpus):
 @pytest.mark.parametrize("text, expected, absent", [
     # a short form naming a bay, river or island is not the place
     ("加强福清湾整体保护，控制预留萩芦溪生态廊道。", {("Corridor", "萩芦溪生态廊道")}, {("Region", "福清"), ("Region", "萩芦")}),
-    # but two places side by side are two places
+    # a town or city named after its river is the river in a list of rivers and before a river word
+    ("共建闽江、敖江、龙江、赛江等流域生态廊道，推进敖江流域综合治理和九龙江、晋江、汀江防洪工程。", set(),
+     {("Region", "敖江"), ("Region", "龙江"), ("Region", "晋江")}),
+    # but towns in a list of towns, and a river-like town inside a longer name, stay places
+    ("统筹推进江阴、渔溪、新厝物流发展，建设尤溪汶潭水库、沙县双溪水库。",
+     {("Region", "江阴"), ("Region", "渔溪"), ("Region", "新厝"), ("Region", "尤溪")}, set()),
+    # two places side by side are two places
     ("规划福清江阴经湄洲湾港区至兴泉铁路支线。", {("Region", "福清"), ("Project", "湄洲湾港区"), ("Project", "兴泉铁路")},
      set()),
     # routes listed as ranges sharing one suffix
