@@ -118,6 +118,18 @@ class Extractor:
         following = idx.tokens[idx.token_at(k.nend)]
         return following.nbegin != k.nend or not self.gaz.lookup(following.word)
 
+    def _with_own_places(self, k: Known, by_end: dict, accepted_ids: set[int]) -> int:
+        """Where a known park or project begins when the places it lies in stand before it
+        (泉港|石化工业园区, the zone the division list names without its district)."""
+        begin = k.nbegin
+        while True:
+            places = [p for p in by_end.get(begin, ()) if id(p) in accepted_ids
+                      and self.gaz.entities[p.keys[0]].type == "Region"
+                      and any(self.gaz.is_within(k.keys[0], pk) for pk in p.keys)]
+            if not places:
+                return begin
+            begin = min(p.nbegin for p in places)
+
     def _names_a_river(self, text: str, k: Known, by_end: dict) -> bool:
         """A short form that ends like a river (敖江 the town, 晋江 the city) names the river before
         a river word (敖江流域, 敖江下游), and as a whole item of a 、-list in which another item is a
@@ -166,9 +178,12 @@ class Extractor:
         for k in firm:
             firm_by_end.setdefault(k.nend, []).append(k)
         out: list[Name] = []
-        for s, e, suffix in self.suffix_matches(idx):
+        matches = self.suffix_matches(idx)
+        for s, e, suffix in matches:
             if any(rb <= s < re_ for rb, re_ in responsibility):
                 continue
+            if any(s2 < e == e2 - 1 for s2, e2, _ in matches):
+                continue  # 厦门港东渡港|区: a longer suffix (港区) ends one character later
             sfx = self.lex.suffixes[suffix]
             parts = self.scanner.scan(idx, s, known_by_end, links=sfx.type in ("Project", "Corridor"),
                                       coordination=sfx.type == "Park")
@@ -319,9 +334,11 @@ class Extractor:
                 i = bisect.bisect_right(starts, k.nbegin)
                 if any(e >= k.nend and (b, e) != (k.nbegin, k.nend) for b, e in spans[max(0, i - 8):i]):
                     accepted.append(k)
+        accepted_ids = {id(k) for k in accepted}
         for k in accepted:
             ent = self.gaz.entities[k.keys[0]]
-            add(k.nbegin, k.nend, ent.type, ent.kind, "gazetteer", ent.name, k.keys)
+            add(self._with_own_places(k, known_by_end, accepted_ids) if ent.type != "Region" else k.nbegin,
+                k.nend, ent.type, ent.kind, "gazetteer", ent.name, k.keys)
 
         for ib, ie, name, role in self.responsibility_items(text):
             add(ib, ie, "Agency", "Department", "responsibility", name, role=role)
