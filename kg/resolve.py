@@ -56,14 +56,18 @@ class Resolver:
     def leading_places(self, name: str) -> list[str]:
         return self.gaz.leading_places(name)
 
-    def pick(self, cands, context: list[str]) -> str:
-        """The candidate named just before (海沧区 again), else one inside a context region
-        (天宝 after 漳州 → 天宝镇), else the best ranked."""
+    def pick(self, cands, near: list[str], scope: list[str]) -> str:
+        """The candidate named just before (海沧区 again), else one inside a region named just
+        before (天宝 after 漳州 → 天宝镇), else one inside the document's own area, except a town
+        when the best-ranked candidate is no town (上海 in a Fuzhou plan is Shanghai, not 上海街道),
+        else the best ranked."""
         keys = [c.key if hasattr(c, "key") else c for c in cands]
-        for region in context:
+        best_is_town = self.gaz.level(keys[0]) == 4
+        for region in near + scope:
             if region in keys:
                 return region
-            inside = [k for k in keys if k != region and self.gaz.is_within(k, region)]
+            inside = [k for k in keys if k != region and self.gaz.is_within(k, region)
+                      and (region in near or best_is_town or self.gaz.level(k) != 4)]
             if inside:
                 return inside[0]
         return keys[0]
@@ -168,8 +172,7 @@ class Resolver:
             previous_places: list[str] = []
             for m in ms:
                 if m.candidates:
-                    context = [k for p in previous_places[-2:] for k in [p]] + scope[doc_id]
-                    key = self.pick(m.candidates, context)
+                    key = self.pick(m.candidates, previous_places[-2:], scope[doc_id])
                     name = self.gaz.entities[key].name
                 elif m.type == "Agency":
                     if m.rule == "list-agency":

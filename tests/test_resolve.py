@@ -57,3 +57,11 @@ def test_high_tech_zone_short_form_merges_with_full_name(tmp_path):
 def test_towns_are_disambiguated_by_the_place_before_them(corpus):
     tianbao = {m.entity for m in corpus.mentions if m.surface == "天宝"}
     assert tianbao == {"division/350602101"}  # 天宝镇, 芗城区, 漳州市
+
+
+def test_a_town_of_the_documents_area_does_not_hide_a_major_place_of_the_same_name(tmp_path):
+    corpus = build_texts(tmp_path, {
+        "a.txt": "标题\n在北京、上海、深圳等城市建设离岸孵化器。\n推进台江上海片区旧屋区改造。"},
+        MANIFEST.format(rows="a.txt,福州市规划,福州市人民政府,2021-01-01,,福州市\n"))
+    shanghai = [m.entity for m in corpus.mentions if m.surface == "上海"]
+    assert shanghai == ["region/上海市", "division/350103005"]  # Shanghai, then 上海街道 after 台江
