@@ -45,10 +45,12 @@ class Resolver:
         return out
 
     def scope_regions(self, doc: Document) -> list[str]:
+        """The regions a document covers, from its manifest scope (福州都市圈 (福州、莆田…), 福州市仓山区)."""
         keys = []
         for part in re.split(r"[ (),，、（）]+", doc.scope):
             key = self.gaz.key_of(part) if part else ""
-            if key:
+            places = [key] if key else self.gaz.leading_places(part)[::-1]  # 福州市仓山区: 仓山区 first
+            for key in places:
                 keys.append(key)
                 keys.extend(self.gaz.members.get(key, ()))
         return keys
@@ -209,14 +211,21 @@ class Resolver:
                 continue
             vk = self.variant_key(m0.type, m0.name)
             canon.setdefault(vk, key)
-        remap = {}
+        # A name without places of its own is the same as the name with the document's area before
+        # it (福兴经济开发区 in a Fuzhou plan = 福州福兴经济开发区; 三峡海上风电产业园 = 福建三峡…).
+        areas = {doc_id: [a for r in regions for a in (r, *self.gaz.ancestors(r))] for doc_id, regions in scope.items()}
+        merged = []
         for m in resolved:
             if m.entity in self.gaz.entities or m.type in ("Region", "Agency"):
+                merged.append(m)
                 continue
-            target = canon.get(self.variant_key(m.type, m.name), m.entity)
-            if target != m.entity:
-                remap[m.entity] = target
-        resolved = [replace(m, entity=remap.get(m.entity, m.entity)) for m in resolved]
+            target = None
+            if not self.gaz.leading_places(m.name):
+                target = next((canon[vk] for a in areas[m.doc_id]
+                               if (vk := self.variant_key(m.type, self.gaz.entities[a].name + m.name)) in canon), None)
+            target = target or canon.get(self.variant_key(m.type, m.name), m.entity)
+            merged.append(replace(m, entity=target) if target != m.entity else m)
+        resolved = merged
         return self.entities(resolved), resolved
 
     def issuers(self, documents: list[Document], entities: dict[str, Entity]) -> dict[str, str]:

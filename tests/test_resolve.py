@@ -65,3 +65,16 @@ def test_a_town_of_the_documents_area_does_not_hide_a_major_place_of_the_same_na
         MANIFEST.format(rows="a.txt,福州市规划,福州市人民政府,2021-01-01,,福州市\n"))
     shanghai = [m.entity for m in corpus.mentions if m.surface == "上海"]
     assert shanghai == ["region/上海市", "division/350103005"]  # Shanghai, then 上海街道 after 台江
+
+
+def test_a_name_without_places_is_the_name_with_the_documents_area_before_it(tmp_path):
+    corpus = build_texts(tmp_path, {
+        "a.txt": "标题\n依托福州福兴经济开发区发展光电产业。\n推进福兴经济开发区扩区，加快三峡海上风电产业园二期建设。",
+        "b.txt": "标题\n以福建三峡海上风电产业园为主要集聚区。\n支持福兴经济开发区建设。"},
+        MANIFEST.format(rows="a.txt,福州市规划,福州市人民政府,2021-01-01,,福州市\n"
+                             "b.txt,厦门市规划,厦门市人民政府,2021-01-01,,厦门市\n"))
+    fuxing = {(m.doc_id[:1], m.surface): corpus.entities[m.entity].name for m in corpus.mentions
+              if m.surface.endswith(("福兴经济开发区", "风电产业园"))}
+    assert fuxing[("a", "福兴经济开发区")] == fuxing[("a", "福州福兴经济开发区")] == "福州福兴经济开发区"
+    assert fuxing[("a", "三峡海上风电产业园")] == fuxing[("b", "福建三峡海上风电产业园")]
+    assert fuxing[("b", "福兴经济开发区")] == "福兴经济开发区"  # in a Xiamen plan it is another zone
