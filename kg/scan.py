@@ -218,6 +218,10 @@ class NameScanner:
         if not has_place and words and all(w in generic or _COUNT.match(w) for w in words) and \
                 len(words) == len([p for p in parts if p.role not in ("link",)]):
             return False
+        only_kinds = words and all(w in self.lex.suffixes for w in words) and \
+            len(words) == len([p for p in parts if p.role not in ("link",)])
+        if only_kinds and not has_place and suffix.type != "Agency":
+            return False  # 新区组团, 园区片区: a kind of place named by another kind (高新区管委会 is one body)
         if suffix.naming == "descriptive" or suffix.type == "Corridor":
             return True
         return has_place or any(self._distinct(p) for p in parts)

@@ -108,6 +108,9 @@ def test_every_mention_anchor_is_the_original_text(corpus):
     # a zone the division list names without its county takes the county standing before it
     ("推进惠安城南工业区、泉港石化工业园区建设。", {("Park", "惠安城南工业区"), ("Park", "泉港石化工业园区")},
      {("Park", "城南工业区"), ("Park", "石化工业园区")}),
+    # a kind of place named by another kind is no name; a kind of zone's committee is a body
+    ("高起点推进新区组团发展，建设园区片区和福州新区马尾组团。各县（市）区人民政府、高新区管委会。",
+     {("Region", "福州新区马尾组团"), ("Agency", "高新区管委会")}, {("Region", "新区组团"), ("Region", "园区片区")}),
     # two places side by side are two places
     ("规划福清江阴经湄洲湾港区至兴泉铁路支线。", {("Region", "福清"), ("Project", "湄洲湾港区"), ("Project", "兴泉铁路")},
      set()),
