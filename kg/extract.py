@@ -382,7 +382,6 @@ def extract(seg: Segmented, *, extractor: Extractor | None = None) -> list[Menti
     return extractor.extract(seg)
 
 
-
 _LIST_GAP = " \u3000"
 _ITEM_CHARS = 8  # longer runs of Han characters are clauses, not list items
 _AFTER_LAST_ITEM = set("等及以和与上中下干支流")  # 闽江、敖江等 / 及其支流 / 上游 / 流域

@@ -215,12 +215,10 @@ class NameScanner:
         generic = self.lex.determiners | self.lex.descriptors
         if suffix.naming == "descriptive":
             generic = self.lex.determiners | (self.lex.descriptors - self.lex.geographic)
-        if not has_place and words and all(w in generic or _COUNT.match(w) for w in words) and \
-                len(words) == len([p for p in parts if p.role not in ("link",)]):
+        only_words = bool(words) and len(words) == len([p for p in parts if p.role != "link"])
+        if only_words and not has_place and all(w in generic or _COUNT.match(w) for w in words):
             return False
-        only_kinds = words and all(w in self.lex.suffixes for w in words) and \
-            len(words) == len([p for p in parts if p.role not in ("link",)])
-        if only_kinds and not has_place and suffix.type != "Agency":
+        if only_words and not has_place and suffix.type != "Agency" and all(w in self.lex.suffixes for w in words):
             return False  # 新区组团, 园区片区: a kind of place named by another kind (高新区管委会 is one body)
         if suffix.naming == "descriptive" or suffix.type == "Corridor":
             return True
