@@ -103,8 +103,9 @@ def test_every_mention_anchor_is_the_original_text(corpus):
     ("统筹推进江阴、渔溪、新厝物流发展，建设尤溪汶潭水库、沙县双溪水库。",
      {("Region", "江阴"), ("Region", "渔溪"), ("Region", "新厝"), ("Region", "尤溪")}, set()),
     # a suffix cut one character short of a longer one (港 of 港区) is no name
-    ("加快建设厦门港东渡港区0-4号泊位、肖厝港区肖厝作业区。", {("Project", "厦门港东渡港区"), ("Project", "肖厝港区")},
-     {("Project", "厦门港东渡港"), ("Project", "肖厝港")}),
+    ("加快建设厦门港东渡港区0-4号泊位、肖厝港区肖厝作业区、龙岩公路港。",
+     {("Project", "厦门港东渡港区"), ("Project", "肖厝港区"), ("Project", "龙岩公路港")},
+     {("Project", "厦门港东渡港"), ("Project", "肖厝港"), ("Project", "龙岩公路")}),
     # a zone the division list names without its county takes the county standing before it
     ("推进惠安城南工业区、泉港石化工业园区建设。", {("Park", "惠安城南工业区"), ("Park", "泉港石化工业园区")},
      {("Park", "城南工业区"), ("Park", "石化工业园区")}),
