@@ -1,5 +1,7 @@
 from conftest import build_texts
 
+CANGSHAN_PLAN = "file,title,issuer,issued,reference,scope\na.txt,方案,福州市仓山区人民政府,2022-01-14,,\n"  # a.txt issued by the Cangshan district
+
 
 def edges(corpus, predicate):
     names = {k: e.name for k, e in corpus.entities.items()}
@@ -32,8 +34,7 @@ def test_region_qualified_by_its_city(tmp_path):
 def test_responsibility_line_covers_the_projects_of_its_item(tmp_path):
     text = ("标题\n（一）大力发展中心城区\n推进城门水厂、西北区水厂及飞凤山水厂建设，培育仓山生物医药产业基地。\n"
             "（责任单位：区建设局、农业农村局）\n（二）培育壮大优势产业\n建设福州软件园。（责任单位：区工信局）\n")
-    corpus = build_texts(tmp_path, {"a.txt": text},
-                         "file,title,issuer,issued,reference,scope\na.txt,方案,福州市仓山区人民政府,2022-01-14,,\n")
+    corpus = build_texts(tmp_path, {"a.txt": text}, CANGSHAN_PLAN)
     responsible = edges(corpus, "responsibleFor")
     assert {("仓山区建设局", "城门水厂"), ("仓山区农业农村局", "仓山生物医药产业基地")} <= responsible
     assert ("仓山区工业和信息化局", "福州软件园") in responsible  # 工信局 spelled out
@@ -99,8 +100,7 @@ def test_located_in_from_names_reads_parts_ports_and_places_abroad(tmp_path):
 def test_responsibility_skips_what_a_clause_uses_as_leverage(tmp_path):
     text = ("标题\n（一）大力发展中心城区\n抢抓福州新区、自由贸易试验区等“多区叠加”战略机遇，推进城门水厂建设。\n"
             "（责任单位：区建设局）\n")
-    corpus = build_texts(tmp_path, {"a.txt": text},
-                         "file,title,issuer,issued,reference,scope\na.txt,方案,福州市仓山区人民政府,2022-01-14,,\n")
+    corpus = build_texts(tmp_path, {"a.txt": text}, CANGSHAN_PLAN)
     responsible = edges(corpus, "responsibleFor")
     assert ("仓山区建设局", "城门水厂") in responsible
     assert not any(t == "中国（福建）自由贸易试验区" for _, t in responsible)
