@@ -64,7 +64,7 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
     Raises:
         KgError: bad input or an unwritable output, with a message naming the file.
     """
-    from .graph import PREFIXES
+    from .prefixes import PREFIXES
     from .serialize import check_output, format_for_path, rdf_format, write_graph
 
     rdf = rdf_format(fmt) if fmt else format_for_path(output) if str(output) != "-" else rdf_format("turtle")

@@ -206,11 +206,10 @@ def _rdf_bytes(triples: list, name: str) -> bytes:
     import pyoxigraph as ox
 
     from .prefixes import PREFIXES
-    from .serialize import rdf_format
+    from .serialize import prefix_options, rdf_format
 
     fmt = rdf_format(name)
-    kwargs = {"prefixes": PREFIXES} if fmt.name in ("turtle", "rdfxml") else {}
-    return ox.serialize(triples, format=fmt.oxigraph, **kwargs)
+    return ox.serialize(triples, format=fmt.oxigraph, **prefix_options(fmt, PREFIXES))
 
 
 def _flat(graph):

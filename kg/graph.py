@@ -18,22 +18,18 @@ import hashlib
 from decimal import Decimal
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from .model import TYPES, Corpus, Document, Entity, Mention, Relation
 from .namespace import GEO, ITSRDF, KG, KGR, NIF
 from .extract import MENTION_RULES
 from .relate import RULES
+from .prefixes import PREFIXES
 
 Triple = tuple[URIRef, URIRef, object]
 
 # ASCII an IRI path segment may hold as it is (RFC 3987 ipchar: iunreserved, sub-delims, ':', '@').
 _SAFE_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
-PREFIXES = {
-    "kg": str(KG._NS), "kgr": str(KGR), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
-    "owl": str(OWL), "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "nif": str(NIF),
-    "itsrdf": str(ITSRDF), "geo": str(GEO),
-}
 GAZETTEER_SOURCE = KGR["source/gazetteer"]
 
 

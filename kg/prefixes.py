@@ -1,8 +1,7 @@
 """The prefixes every query may use and every Turtle file declares, as plain strings.
 
-The same table as ``kg.graph.PREFIXES`` (a test keeps the two equal), kept apart so that the
-query side (``kg query``, ``kg serve``, lookups) starts without importing rdflib or the
-extraction pipeline.
+Plain strings, in a module of their own, so that the query side (``kg query``, ``kg serve``,
+lookups) starts without importing rdflib or the extraction pipeline; the build uses them too.
 """
 from __future__ import annotations
 

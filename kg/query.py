@@ -2,7 +2,7 @@
 
 The dataset a query sees is the graph plus the ontology (``ontology/kg.ttl``), both in the
 default graph, so queries can walk ``rdfs:subClassOf`` and show the Chinese names of classes.
-The prefixes of ``kg.graph.PREFIXES`` are predeclared; a query may declare its own.
+The prefixes of ``kg.prefixes.PREFIXES`` are predeclared; a query may declare its own.
 """
 from __future__ import annotations
 
@@ -129,15 +129,13 @@ def bind_parameters(store, query: LibraryQuery, params: dict[str, str]) -> dict:
             if not re.search(rf"[?$]{re.escape(name)}\b", query.text):
                 raise UnknownParameter(f"query {query.name!r} declares no parameters and has no variable ?{name}")
         return {name: resolve(store, "term", value, parameter=name).term for name, value in params.items()}
-    for name in params:
-        query.parameter(name)
+    declared = {name: query.parameter(name) for name in params}  # an unknown name raises here
     missing = [p.name for p in query.params if not p.optional and p.name not in params]
     if missing:
         expected = "; ".join(f"{p.name} ({p.type}{', optional' if p.optional else ''}): {p.description}"
                              for p in query.params)
         raise UnknownParameter(f"query {query.name!r} needs {', '.join(missing)}; parameters: {expected}")
-    return {name: resolve(store, query.parameter(name).type, value, parameter=name).term
-            for name, value in params.items()}
+    return {name: resolve(store, declared[name].type, value, parameter=name).term for name, value in params.items()}
 
 
 def find_query(query: str | None = None, file: str | Path | None = None) -> LibraryQuery:
@@ -168,12 +166,10 @@ def sorted_triples(result, max_rows: int | None = None) -> list:
     Raises:
         TooManyRows: more than ``max_rows`` distinct triples (counted as they arrive).
     """
-    if not max_rows:
-        return sorted(set(result), key=_triple_key)
     triples = set()
     for triple in result:
         triples.add(triple)
-        if len(triples) > max_rows:
+        if max_rows and len(triples) > max_rows:
             raise too_many_rows(max_rows, "triples")
     return sorted(triples, key=_triple_key)
 
@@ -192,7 +188,7 @@ def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
     """
     import pyoxigraph as ox
 
-    from .serialize import FORMATS, rdf_format
+    from .serialize import FORMATS, prefix_options, rdf_format
 
     form = result_form(result)
     if form == "triples" and fmt in RESULT_FORMATS and fmt != "table":
@@ -206,8 +202,8 @@ def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
         return (_table(result, form, max_rows) + "\n").encode("utf-8")
     if form == "triples":
         target = rdf_format(fmt)
-        kwargs = {"prefixes": PREFIXES} if target.name in ("turtle", "trig", "rdfxml") else {}
-        return ox.serialize(sorted_triples(result, max_rows), format=target.oxigraph, **kwargs)
+        triples = sorted_triples(result, max_rows)
+        return ox.serialize(triples, format=target.oxigraph, **prefix_options(target, PREFIXES))
     wanted = getattr(ox.QueryResultsFormat, fmt.upper())
     if not max_rows or form == "boolean":
         return result.serialize(format=wanted)
@@ -272,10 +268,6 @@ def _table(result, form: str, max_rows: int | None = None) -> str:
         if max_rows and len(rows) == max_rows:
             raise too_many_rows(max_rows)
         rows.append([_cell(solution[v]) for v in variables])
-    for column in range(len(variables)):  # a column is numeric (right-aligned) only if every cell is
-        if not all(isinstance(r[column], int) for r in rows):
-            for r in rows:
-                r[column] = str(r[column])
     return format_table(variables, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
 
 

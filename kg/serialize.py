@@ -97,7 +97,8 @@ def _oxigraph_triples(triples: Iterable[tuple]):
     return (ox.Triple(term(s), term(p), term(o)) for s, p, o in triples)
 
 
-def _prefix_options(fmt: RdfFormat, prefixes: dict[str, str] | None) -> dict:
+def prefix_options(fmt: RdfFormat, prefixes: dict[str, str] | None) -> dict:
+    """Keyword arguments for ``pyoxigraph.serialize``: prefixes where the format can declare them."""
     return {"prefixes": prefixes} if prefixes and fmt.name in ("turtle", "trig", "rdfxml") else {}
 
 
@@ -105,7 +106,7 @@ def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str]
     """Bytes of ``triples`` (rdflib terms, in the order given) in ``fmt``."""
     import pyoxigraph as ox
 
-    data = ox.serialize(_oxigraph_triples(triples), format=fmt.oxigraph, **_prefix_options(fmt, prefixes))
+    data = ox.serialize(_oxigraph_triples(triples), format=fmt.oxigraph, **prefix_options(fmt, prefixes))
     return data.replace(b"\r", b"&#13;") if fmt.name == "rdfxml" else data  # see _XmlCarriageReturns
 
 
@@ -203,7 +204,7 @@ def write_graph(path: str | Path, triples: Iterable[tuple], fmt: RdfFormat,
 
     with atomic_writer(path) as handle:
         target = _XmlCarriageReturns(handle) if fmt.name == "rdfxml" else handle
-        ox.serialize(_oxigraph_triples(triples), target, format=fmt.oxigraph, **_prefix_options(fmt, prefixes))
+        ox.serialize(_oxigraph_triples(triples), target, format=fmt.oxigraph, **prefix_options(fmt, prefixes))
 
 
 def load_store(paths: Iterable[str | Path]):

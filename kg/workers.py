@@ -16,17 +16,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import KgError
+from .serialize import FORMATS
 
 SOLUTION_TYPES = {  # media type -> pyoxigraph QueryResultsFormat name; the first is the default
     "application/sparql-results+json": "JSON", "application/json": "JSON",
     "application/sparql-results+xml": "XML", "application/xml": "XML", "text/xml": "XML",
     "text/csv": "CSV", "text/tab-separated-values": "TSV",
 }
-GRAPH_TYPES = {  # media type -> kg.serialize format name; the first is the default
-    "text/turtle": "turtle", "application/n-triples": "ntriples", "application/n-quads": "nquads",
-    "application/trig": "trig", "application/ld+json": "jsonld", "application/rdf+xml": "rdfxml",
-    "text/plain": "ntriples",
-}
+# media type -> kg.serialize format name; the first (Turtle) is the default
+GRAPH_TYPES = {f.media_type: f.name for f in FORMATS} | {"text/plain": "ntriples"}
 
 
 class Reply(NamedTuple):
@@ -107,8 +105,8 @@ def execute(store, job: dict, max_bytes: int) -> tuple[int, str, bytes]:
     import pyoxigraph as ox
 
     from .prefixes import PREFIXES
-    from .query import syntax_message
-    from .serialize import rdf_format
+    from .query import result_form, syntax_message
+    from .serialize import prefix_options, rdf_format
 
     def error(status: int, message: str) -> tuple[int, str, bytes]:
         return status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8")
@@ -127,7 +125,7 @@ def execute(store, job: dict, max_bytes: int) -> tuple[int, str, bytes]:
             if job.get("named_graphs"):
                 options["named_graphs"] = [ox.NamedNode(iri) for iri in job["named_graphs"]]
             result = store.query(job["query"], **options)
-            form = "triples" if isinstance(result, ox.QueryTriples) else "solutions"
+            form = result_form(result)
     except SyntaxError as exc:
         return error(400, syntax_message(job.get("query", ""), str(exc)))
     except (ValueError, OSError, RuntimeError) as exc:
@@ -140,8 +138,7 @@ def execute(store, job: dict, max_bytes: int) -> tuple[int, str, bytes]:
     try:
         if form == "triples":
             fmt = rdf_format(offered[media])
-            kwargs = {"prefixes": PREFIXES} if fmt.name in ("turtle", "trig", "rdfxml") else {}
-            ox.serialize(result, buffer, format=fmt.oxigraph, **kwargs)
+            ox.serialize(result, buffer, format=fmt.oxigraph, **prefix_options(fmt, PREFIXES))
         else:
             result.serialize(buffer, format=getattr(ox.QueryResultsFormat, offered[media]))
     except ResultTooLarge:
@@ -169,7 +166,7 @@ def library_examples(store) -> bytes:
                 continue
             bindings[name] = resolved.term
             labels.append(f"{name} = {resolved.label}")
-        text = bound_text(q, bindings) if bindings else q.text
+        text = bound_text(q, bindings)
         if labels:  # say what the VALUES block holds, just above it
             head, _, values = text.rstrip("\n").rpartition("\n")
             text = f"{head}\n# 参数 / parameters: {'; '.join(labels)}\n{values}\n"

@@ -40,7 +40,7 @@ def corpus(corpus_dir):
 def built_ttl(corpus, tmp_path_factory) -> Path:
     """The real corpus graph written as Turtle, as ``kg build`` writes it."""
     from kg.build import corpus_graph_triples
-    from kg.graph import PREFIXES
+    from kg.prefixes import PREFIXES
     from kg.serialize import rdf_format, serialize
 
     path = tmp_path_factory.mktemp("build") / "kg.ttl"
