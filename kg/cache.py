@@ -19,6 +19,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -198,23 +199,13 @@ class ExtractionStore:
     @contextmanager
     def _writer(self, key: str, kind: str) -> Iterator[Callable]:
         """``add(record)``; the entry appears (atomically) when the block ends without error."""
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:12]}.", suffix=".tmp", dir=self.folder)
-        except OSError as exc:
-            raise KgError(f"{self.folder}: cannot write a cache entry: {exc.strerror or exc}") from exc
-        try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as handle:
-                pickle.dump((FORMAT_VERSION, key), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                yield lambda record: pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._path(key, kind))
-        except BaseException as exc:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            if isinstance(exc, OSError):  # a full disk, a folder made read-only meanwhile
-                raise KgError(f"{self.folder}: cannot write a cache entry: {exc.strerror or exc}") from exc
-            raise
+        from .serialize import replacing
+
+        with replacing(self._path(key, kind), prefix=f".{key[:12]}.", durable=False,
+                       failure=f"{self.folder}: cannot write a cache entry") as raw, \
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as handle:
+            pickle.dump((FORMAT_VERSION, key), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            yield lambda record: pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     def load_mentions(self, key: str) -> list[Mention] | None:
         """The stored mentions of a document, or None when there is no usable entry."""
@@ -284,12 +275,4 @@ class ExtractionStore:
         if self.persistent:
             self.prune()
             return
-        for path in self.folder.iterdir():
-            try:
-                path.unlink()
-            except OSError:
-                pass
-        try:
-            self.folder.rmdir()
-        except OSError:
-            pass
+        shutil.rmtree(self.folder, ignore_errors=True)

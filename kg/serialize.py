@@ -5,6 +5,7 @@ always gives the same bytes.
 """
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -104,10 +105,9 @@ def prefix_options(fmt: RdfFormat, prefixes: dict[str, str] | None) -> dict:
 
 def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
     """Bytes of ``triples`` (rdflib terms, in the order given) in ``fmt``."""
-    import pyoxigraph as ox
-
-    data = ox.serialize(_oxigraph_triples(triples), format=fmt.oxigraph, **prefix_options(fmt, prefixes))
-    return data.replace(b"\r", b"&#13;") if fmt.name == "rdfxml" else data  # see _XmlCarriageReturns
+    buffer = io.BytesIO()
+    _serialize_into(buffer, triples, fmt, prefixes)
+    return buffer.getvalue()
 
 
 def check_output(path: str | Path) -> None:
@@ -146,25 +146,36 @@ def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
         return
     check_output(path)
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    with replacing(path, prefix=f".{path.name}.", failure=f"{path}: cannot write") as handle:
+        yield handle
+
+
+@contextmanager
+def replacing(path: Path, *, prefix: str, failure: str, durable: bool = True) -> Iterator[BinaryIO]:
+    """A handle on a temporary file (``prefix``…``.tmp``) beside ``path`` that is renamed over
+    ``path`` when the block ends normally and removed on any error or interruption (an OSError
+    becomes a KgError starting with ``failure``). ``durable``: synced and made readable by all
+    first, as outputs are; cache entries skip both."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise KgError(f"{path}: cannot write in {folder}: {exc.strerror}") from exc
+        raise KgError(f"{failure}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if durable:
+            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        if isinstance(exc, OSError):
-            raise KgError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+        if isinstance(exc, OSError):  # a full disk, a folder made read-only meanwhile
+            raise KgError(f"{failure}: {exc.strerror or exc}") from exc
         raise
 
 
@@ -200,11 +211,15 @@ def write_graph(path: str | Path, triples: Iterable[tuple], fmt: RdfFormat,
                 prefixes: dict[str, str] | None = None) -> None:
     """Serialize ``triples`` in ``fmt`` straight into ``path`` (atomically, see :func:`atomic_writer`),
     without holding the serialized bytes in memory."""
+    with atomic_writer(path) as handle:
+        _serialize_into(handle, triples, fmt, prefixes)
+
+
+def _serialize_into(handle: BinaryIO, triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str] | None) -> None:
     import pyoxigraph as ox
 
-    with atomic_writer(path) as handle:
-        target = _XmlCarriageReturns(handle) if fmt.name == "rdfxml" else handle
-        ox.serialize(_oxigraph_triples(triples), target, format=fmt.oxigraph, **prefix_options(fmt, prefixes))
+    target = _XmlCarriageReturns(handle) if fmt.name == "rdfxml" else handle
+    ox.serialize(_oxigraph_triples(triples), target, format=fmt.oxigraph, **prefix_options(fmt, prefixes))
 
 
 def load_store(paths: Iterable[str | Path]):
