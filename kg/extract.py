@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 
 from .gazetteer import Gazetteer, load_gazetteer
 from .lexicon import Lexicon, load_lexicon
-from .lists import ListReader, list_items
+from .lists import ListReader, list_item_ends, list_items, whole_list_item
 from .model import Mention, Segmented
 from .scan import PLACE_LINKS, Known, NameScanner, TokenIndex
 from .segment import DomainTokenizer, domain_tokenizer
@@ -139,10 +138,10 @@ class Extractor:
             return False
         if text.startswith(self.lex.river_words, k.nend):
             return True
-        if not _whole_item(text, k.nbegin, k.nend):
+        if not whole_list_item(text, k.nbegin, k.nend):
             return False
         return any(text[end - 1] in rivers and not by_end.get(end)
-                   for end in _list_item_ends(text, k.nbegin, k.nend, rivers))
+                   for end in list_item_ends(text, k.nbegin, k.nend, rivers))
 
     # ------------------------------------------------------------------ names ending in a suffix
     def suffix_matches(self, idx: TokenIndex) -> list[tuple[int, int, str]]:
@@ -171,16 +170,13 @@ class Extractor:
                 break
         return out
 
-    def suffix_names(self, idx: TokenIndex, known_by_end, firm: list[Known]) -> list[Name]:
+    def suffix_names(self, idx: TokenIndex, known_by_end, responsibility: list[re.Match]) -> list[Name]:
         text = idx.text
-        responsibility = [m.span(2) for m in RESPONSIBILITY.finditer(text)]
-        firm_by_end = {}
-        for k in firm:
-            firm_by_end.setdefault(k.nend, []).append(k)
+        lines = [m.span(2) for m in responsibility]
         out: list[Name] = []
         matches = self.suffix_matches(idx)
         for s, e, suffix in matches:
-            if any(rb <= s < re_ for rb, re_ in responsibility):
+            if any(rb <= s < re_ for rb, re_ in lines):
                 continue
             if any(s2 < e == e2 - 1 for s2, e2, _ in matches):
                 continue  # 厦门港东渡港|区: a longer suffix (港区) ends one character later
@@ -207,7 +203,7 @@ class Extractor:
                 continue  # 福建省委, 福州市委, 市委: the party committee of a place, not a government body
             # a known name at the end: what is before it must be places (福州|滨海新城), else it is a
             # phrase around the known name (印发|福州都市圈)
-            inner = [k for k in firm_by_end.get(e, []) if b < k.nbegin]
+            inner = [k for k in known_by_end.get(e, []) if not k.ambiguous and b < k.nbegin]
             if inner and not all(p.role == "place" for p in parts if p.end <= min(k.nbegin for k in inner)):
                 continue
             type_, kind = self._refine_type(name, suffix, sfx.type, sfx.kind)
@@ -229,7 +225,8 @@ class Extractor:
         """Part names inherit the type of the named thing they are part of (自贸试验区福州片区 is a park)."""
         if suffix in ("片区", "功能区", "分园", "组团"):
             head = name[: -len(suffix)]
-            for inner, sfx in sorted(self.lex.suffixes.items(), key=lambda x: -len(x[0])):
+            for inner in self.lists.suffixes_by_len:
+                sfx = self.lex.suffixes[inner]
                 if len(inner) > 1 and head.find(inner) > 0 and sfx.type in ("Park", "Region"):
                     return sfx.type, sfx.kind if sfx.type == "Park" else "NewArea"
             if suffix == "片区":
@@ -270,10 +267,10 @@ class Extractor:
                 break
         return out
 
-    def responsibility_items(self, text: str) -> list[tuple[int, int, str, str]]:
-        """(begin, end, name, role) of the agencies listed in responsibility lines."""
+    def responsibility_items(self, text: str, responsibility: list[re.Match]) -> list[tuple[int, int, str, str]]:
+        """(begin, end, name, role) of the agencies listed in the ``responsibility`` lines."""
         out = []
-        for m in RESPONSIBILITY.finditer(text):
+        for m in responsibility:
             role = "support" if any(w in m.group(1) for w in _SUPPORT) else "lead"
             for ib, ie in list_items(text, *m.span(2)):
                 item = text[ib:ie]
@@ -317,7 +314,8 @@ class Extractor:
             known_by_begin.setdefault(k.nbegin, []).append(k)
         accepted = [k for k in known if not k.ambiguous or self._has_context(text, k, known_by_end, known_by_begin)]
 
-        names = self.suffix_names(idx, known_by_end, firm) + self.agency_names(idx, known_by_end)
+        responsibility = list(RESPONSIBILITY.finditer(text))
+        names = self.suffix_names(idx, known_by_end, responsibility) + self.agency_names(idx, known_by_end)
         routes = names + [(k.nbegin, k.nend, self.gaz.entities[k.keys[0]].type, self.gaz.entities[k.keys[0]].kind,
                            "gazetteer", k.surface) for k in firm
                           if self.gaz.entities[k.keys[0]].type in ("Project", "Corridor")]
@@ -340,7 +338,7 @@ class Extractor:
             add(self._with_own_places(k, known_by_end, accepted_ids) if ent.type != "Region" else k.nbegin,
                 k.nend, ent.type, ent.kind, "gazetteer", ent.name, k.keys)
 
-        for ib, ie, name, role in self.responsibility_items(text):
+        for ib, ie, name, role in self.responsibility_items(text, responsibility):
             add(ib, ie, "Agency", "Department", "responsibility", name, role=role)
 
         # 福州、莆田、南平、宁德市人民政府: one government per listed place
@@ -381,64 +379,3 @@ def extract(seg: Segmented, *, extractor: Extractor | None = None) -> list[Menti
         extractor = _default
     return extractor.extract(seg)
 
-
-_LIST_GAP = " \u3000"
-_ITEM_CHARS = 8  # longer runs of Han characters are clauses, not list items
-_AFTER_LAST_ITEM = set("等及以和与上中下干支流")  # 闽江、敖江等 / 及其支流 / 上游 / 流域
-
-
-def _list_item_ends(text: str, begin: int, end: int, feature_chars) -> Iterator[int]:
-    """End offsets of the other items of the 、-list around ``text[begin:end]``. An item ends at
-    its 、; the last one (赛江等流域) after its first feature character within five, if any."""
-    pos = begin
-    for _ in range(_ITEM_CHARS):  # leftwards: …、item、[begin
-        while pos > 0 and text[pos - 1] in _LIST_GAP:
-            pos -= 1
-        if pos == 0 or text[pos - 1] != "、":
-            break
-        item_end = pos - 1
-        while item_end > 0 and text[item_end - 1] in _LIST_GAP:
-            item_end -= 1
-        start = item_end
-        while start > 0 and item_end - start < _ITEM_CHARS and _is_han(text[start - 1]):
-            start -= 1
-        if start == item_end:
-            break
-        yield item_end
-        pos = start
-    pos = end
-    for _ in range(_ITEM_CHARS):  # rightwards: end]、item、…
-        while pos < len(text) and text[pos] in _LIST_GAP:
-            pos += 1
-        if pos >= len(text) or text[pos] != "、":
-            break
-        start = pos + 1
-        while start < len(text) and text[start] in _LIST_GAP:
-            start += 1
-        stop = start
-        while stop < len(text) and stop - start < _ITEM_CHARS and _is_han(text[stop]):
-            stop += 1
-        if stop == start:
-            break
-        gap = stop
-        while gap < len(text) and text[gap] in _LIST_GAP:
-            gap += 1
-        if gap < len(text) and text[gap] == "、":
-            yield stop
-            pos = stop
-            continue
-        last = next((i + 1 for i in range(start + 1, min(stop, start + 5)) if text[i] in feature_chars), None)
-        if last:
-            yield last
-        break
-
-
-def _whole_item(text: str, begin: int, end: int) -> bool:
-    """Whether ``text[begin:end]`` is a whole item of a 、-list, not the start of a longer name."""
-    after = text[end:].lstrip(_LIST_GAP)[:1]
-    before = text[:begin].rstrip(_LIST_GAP)[-1:]
-    return after == "、" or (before == "、" and (after in _AFTER_LAST_ITEM or not _is_han(after)))
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"

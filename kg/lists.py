@@ -9,6 +9,7 @@ name 厦门光电显示产业园区 … (every item must open with a place and a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon
@@ -183,3 +184,65 @@ class ListReader:
             if not places or self.gaz.spelled(x, places) != len(x):
                 return False
         return True
+
+
+_LIST_GAP = " \u3000"
+_ITEM_CHARS = 8  # longer runs of Han characters are clauses, not list items
+_AFTER_LAST_ITEM = set("等及以和与上中下干支流")  # 闽江、敖江等 / 及其支流 / 上游 / 流域
+
+
+def list_item_ends(text: str, begin: int, end: int, feature_chars) -> Iterator[int]:
+    """End offsets of the other items of the 、-list around ``text[begin:end]``. An item ends at
+    its 、; the last one (赛江等流域) after its first feature character within five, if any."""
+    pos = begin
+    for _ in range(_ITEM_CHARS):  # leftwards: …、item、[begin
+        while pos > 0 and text[pos - 1] in _LIST_GAP:
+            pos -= 1
+        if pos == 0 or text[pos - 1] != "、":
+            break
+        item_end = pos - 1
+        while item_end > 0 and text[item_end - 1] in _LIST_GAP:
+            item_end -= 1
+        start = item_end
+        while start > 0 and item_end - start < _ITEM_CHARS and _is_han(text[start - 1]):
+            start -= 1
+        if start == item_end:
+            break
+        yield item_end
+        pos = start
+    pos = end
+    for _ in range(_ITEM_CHARS):  # rightwards: end]、item、…
+        while pos < len(text) and text[pos] in _LIST_GAP:
+            pos += 1
+        if pos >= len(text) or text[pos] != "、":
+            break
+        start = pos + 1
+        while start < len(text) and text[start] in _LIST_GAP:
+            start += 1
+        stop = start
+        while stop < len(text) and stop - start < _ITEM_CHARS and _is_han(text[stop]):
+            stop += 1
+        if stop == start:
+            break
+        gap = stop
+        while gap < len(text) and text[gap] in _LIST_GAP:
+            gap += 1
+        if gap < len(text) and text[gap] == "、":
+            yield stop
+            pos = stop
+            continue
+        last = next((i + 1 for i in range(start + 1, min(stop, start + 5)) if text[i] in feature_chars), None)
+        if last:
+            yield last
+        break
+
+
+def whole_list_item(text: str, begin: int, end: int) -> bool:
+    """Whether ``text[begin:end]`` is a whole item of a 、-list, not the start of a longer name."""
+    after = text[end:].lstrip(_LIST_GAP)[:1]
+    before = text[:begin].rstrip(_LIST_GAP)[-1:]
+    return after == "、" or (before == "、" and (after in _AFTER_LAST_ITEM or not _is_han(after)))
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"

@@ -96,9 +96,9 @@ class Relator:
             if not places or all(any(self.gaz.is_within(p, q) for q in places) for p in inner):
                 places.extend(inner)
         part = re.search(r"(分园|片区|功能区)$", name)
-        if part and self._trailing_places(name[: part.start()]):
+        if part and (own := self._trailing_places(name[: part.start()])):
             # a part lies where its own name says, not where its parent's does: 厦门火炬园|漳州|分园
-            return self._trailing_places(name[: part.start()])[-1:]
+            return own[-1:]
         for n in range(2, 6):  # places abroad anywhere: 宏东毛里塔尼亚远洋渔业产业园
             for i in range(len(name) - n + 1):
                 for c in self.gaz.lookup(name[i:i + n]):

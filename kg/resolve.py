@@ -153,10 +153,9 @@ class Resolver:
         key = key.replace("国际", "")
         places = self.gaz.leading_places(key)
         forms = self.gaz.spellings(key, places)
-        if len(places) >= 2 and self.gaz.is_within(places[1], places[0]) and self.gaz.level(places[0]) <= 2:
-            places, forms = places[1:], forms[1:]  # 福州长乐机场 = 长乐机场
-            key = key[len(self.gaz.spellings(key, self.gaz.leading_places(key))[0]):]
         rest = key[sum(len(f) for f in forms):]
+        if len(places) >= 2 and self.gaz.is_within(places[1], places[0]) and self.gaz.level(places[0]) <= 2:
+            places = places[1:]  # 福州长乐机场 = 长乐机场
         return f"{type_}|{''.join(self.gaz.entities[p].name for p in places)}{rest}"
 
     # ----------------------------------------------------------------- driver
