@@ -36,9 +36,7 @@ def english_name(name: str, type_: str, gaz: Gazetteer, lex: Lexicon) -> str:
     places = gaz.leading_places(name)
     parts = [place_english(key, gaz) for key in places]
     rest = name[gaz.spelled(name, places):]
-    run = 0
-    while run < len(rest) and rest[run] in lex.place_abbreviations:
-        run += 1
+    run = lex.abbreviation_run(rest)
     if run >= 2:  # 厦漳 → Xiamen-Zhangzhou
         names = [gaz.key_of(lex.place_abbreviations[ch]) for ch in rest[:run]]
         if all(names):

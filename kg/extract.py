@@ -199,7 +199,7 @@ class Extractor:
                 continue
             head = name[:-2]
             if suffix == "委" and name[-2:-1] in "省市区县" and (
-                    not head or self.gaz.spelled(head, self.gaz.leading_places(head)) == len(head)):
+                    not head or self.gaz.only_places(head)):
                 continue  # 福建省委, 福州市委, 市委: the party committee of a place, not a government body
             # a known name at the end: what is before it must be places (福州|滨海新城), else it is a
             # phrase around the known name (印发|福州都市圈)

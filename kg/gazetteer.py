@@ -101,6 +101,11 @@ class Gazetteer:
         """How many characters of ``text`` the leading ``places`` take."""
         return sum(len(f) for f in self.spellings(text, places))
 
+    def only_places(self, text: str, towns: bool = False) -> list[str]:
+        """The places ``text`` consists of (福州仓山 → [福州市, 仓山区]), or [] if anything else is in it."""
+        places = self.leading_places(text, towns=towns)
+        return places if places and self.spelled(text, places) == len(text) else []
+
     def key_of(self, name: str) -> str:
         """Key of the entity best named ``name`` (full names first), or ``''``."""
         cands = self.surfaces.get(name, ())

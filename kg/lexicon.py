@@ -70,6 +70,13 @@ class Lexicon:
     river_words: tuple[str, ...]  # 流域, 下游 …: after 敖江, they show the river is meant, not the town
     context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
 
+    def abbreviation_run(self, text: str) -> int:
+        """How many place-abbreviation characters open ``text`` (厦漳泉城际 → 3)."""
+        n = 0
+        while n < len(text) and text[n] in self.place_abbreviations:
+            n += 1
+        return n
+
     def names_feature(self, text: str, pos: int) -> bool:
         """Whether ``text[pos:]`` opens a feature's name after a place (福清|湾, not 龙岩|山海协作)."""
         ch = text[pos:pos + 1]

@@ -174,16 +174,10 @@ class ListReader:
         return out
 
     def _is_place_or_abbreviation(self, text: str) -> bool:
-        places = self.gaz.leading_places(text, towns=True)
-        return bool(places) and self.gaz.spelled(text, places) == len(text) or \
-            self.scanner.leading_abbreviations(text) == len(text)
+        return bool(self.gaz.only_places(text, towns=True)) or self.scanner.leading_abbreviations(text) == len(text)
 
     def _range_is_places(self, a: str, b: str) -> bool:
-        for x in (a, b):
-            places = self.gaz.leading_places(x, towns=True)
-            if not places or self.gaz.spelled(x, places) != len(x):
-                return False
-        return True
+        return all(self.gaz.only_places(x, towns=True) for x in (a, b))
 
 
 _LIST_GAP = " \u3000"

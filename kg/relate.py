@@ -323,9 +323,7 @@ class Relator:
     def _trailing_places(self, part: str) -> list[str]:
         """Places at the end of the text before 至: 厦漳环城高速厦门海沧 → 厦门市, 海沧区."""
         for i in range(len(part)):
-            places = self.gaz.leading_places(part[i:], towns=True)
-            spelled = part[i:]
-            if places and self.gaz.spelled(spelled, places) == len(spelled):
+            if places := self.gaz.only_places(part[i:], towns=True):
                 return places
         return []
 
@@ -340,9 +338,7 @@ class Relator:
         if stem:
             ends = [self.gaz.key_of(p) for p in self.lex.route_abbreviations[stem]]
         else:
-            run = 0
-            while run < len(name) and name[run] in self.lex.place_abbreviations:
-                run += 1
+            run = self.lex.abbreviation_run(name)
             if run < 2 or self.gaz.leading_places(name[:run]):
                 return []
             stem = name[:run]

@@ -263,8 +263,7 @@ class NameScanner:
 
     def _part_of_text(self, begin: int, end: int, text: str, tag: str) -> Part:
         piece = text[begin:end]
-        places = self.gaz.leading_places(piece)
-        if places and self.gaz.spelled(piece, places) == len(piece):
+        if places := self.gaz.only_places(piece):
             return Part(begin, end, piece, "place", tag, tuple(places[-1:]))
         return Part(begin, end, piece, "word", tag)
 
@@ -279,9 +278,7 @@ class NameScanner:
 
     def leading_abbreviations(self, text: str) -> int:
         """Length of the run of place-abbreviation characters opening ``text`` (厦漳泉… → 3)."""
-        n = 0
-        while n < len(text) and text[n] in self.lex.place_abbreviations:
-            n += 1
+        n = self.lex.abbreviation_run(text)
         return n if n >= 2 and text[:n] not in self.tokenizer.common_words else 0
 
     def _known_facility(self, head: str, s: int, text: str) -> bool:
