@@ -1,14 +1,13 @@
 """``kg build``: run the pipeline over a corpus and write the graph."""
 from __future__ import annotations
 
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import RELATIONS, TYPES, Corpus
 from .paths import default_corpus_dir
-from .pipeline import Progress, paused_gc, run, run_with_stats
+from .pipeline import Clock, Progress, paused_gc, run, run_with_stats
 
 
 @dataclass(frozen=True)
@@ -71,12 +70,12 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
     check_output(output)
     with paused_gc():
         corpus, stats = run_with_stats(corpus_dir, progress=progress, jobs=jobs, cache=cache)
-        seconds = dict(stats.seconds)
-        start = time.perf_counter()
+        clock = Clock()
         triples = corpus_graph_triples(corpus)
-        seconds["graph"] = round(time.perf_counter() - start, 3)
+        clock.lap("graph")
         write_graph(output, triples, rdf, PREFIXES)
-        seconds["write"] = round(time.perf_counter() - start - seconds["graph"], 3)
+        clock.lap("write")
+        seconds = {**stats.seconds, **clock.laps}
     types = Counter(e.type for e in corpus.entities.values())
     relations = Counter(r.predicate for r in {(r.subject, r.predicate, r.object): r for r in corpus.relations}.values())
     return BuildReport(

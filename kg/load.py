@@ -161,11 +161,7 @@ def read_manifest(path: Path) -> dict[str, dict[str, str]]:
         ManifestError: naming the line of a malformed row.
     """
     try:
-        raw = read_bytes(path)
-    except CorpusEncodingError as exc:
-        raise ManifestError(str(exc)) from exc
-    try:
-        text, _ = decode(raw, path)
+        text, _ = decode(read_bytes(path), path)
     except CorpusEncodingError as exc:
         raise ManifestError(str(exc)) from exc
     reader = csv.reader(io.StringIO(text), strict=True)

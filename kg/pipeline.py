@@ -113,14 +113,21 @@ def _extract_task(source: _Source) -> tuple[list[Mention], bool]:
             mentions.extend(part_mentions)
             yield part
 
-    try:
+    with _naming_bugs(doc, "extraction"):
         store.save(key, parts(), mentions)
+    return mentions, False
+
+
+@contextmanager
+def _naming_bugs(doc: Document, stage: str) -> Iterator[None]:
+    """A bug (any exception but a KgError) still names the document it happened on."""
+    try:
+        yield
     except KgError:
         raise
-    except Exception as exc:  # a bug must still name the document
-        raise KgError(f"{doc.path}: extraction failed ({type(exc).__name__}: {exc}); "
+    except Exception as exc:
+        raise KgError(f"{doc.path}: {stage} failed ({type(exc).__name__}: {exc}); "
                       "this is a bug in kg, please report it with the file") from exc
-    return mentions, False
 
 
 def _relate_task(task: tuple[_Source, list[Mention]]) -> list[Relation]:
@@ -133,16 +140,11 @@ def _relate_task(task: tuple[_Source, list[Mention]]) -> list[Relation]:
         _state["relator"] = Relator(load_gazetteer(), load_lexicon())
     doc = source.document()
     args = (mentions, _state["entities"], _state["relator"])
-    try:
+    with _naming_bugs(doc, "relating"):
         try:
             return relate_document(_state["store"].iter_parts(source.key, doc), *args)
         except DamagedEntry:
             return relate_document(iter_parts(doc), *args)
-    except KgError:
-        raise
-    except Exception as exc:
-        raise KgError(f"{doc.path}: relating failed ({type(exc).__name__}: {exc}); "
-                      "this is a bug in kg, please report it with the file") from exc
 
 
 @contextmanager
@@ -207,7 +209,9 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-class _Clock:
+class Clock:
+    """Wall time of successive stages, in seconds (rounded to ms)."""
+
     def __init__(self):
         self.laps: dict[str, float] = {}
         self._last = time.perf_counter()
@@ -269,7 +273,7 @@ def _run(corpus_dir: Path, progress: Progress | None, jobs: int, cache) -> tuple
     from .resolve import Resolver
 
     warnings: list[str] = []
-    clock = _Clock()
+    clock = Clock()
     store = open_store(cache, warnings)
     try:
         sources, read_warnings = read_corpus(corpus_dir, store)
