@@ -38,22 +38,23 @@ def too_many_rows(max_rows: int, unit: str = "rows") -> TooManyRows:
                        "add LIMIT to the query or narrow it")
 
 
-class LineCounter(io.RawIOBase):
-    """A binary sink for a line-per-row format (SPARQL TSV results) that keeps what is written and
-    raises :class:`TooManyRows` once it holds more than ``max_rows`` lines after the header."""
+class LimitedSink(io.RawIOBase):
+    """A binary sink that keeps what is written and raises ``exceeded()`` as soon as the
+    ``measure`` of all of it passes ``limit``: bytes of an HTTP answer, lines of TSV rows."""
 
-    def __init__(self, max_rows: int):
+    def __init__(self, limit: int, measure: Callable[[bytes], int], exceeded: Callable[[], Exception]):
         super().__init__()
-        self.max_rows, self.lines, self.parts = max_rows, 0, []
+        self.limit, self.measure, self.exceeded = limit, measure, exceeded
+        self.size, self.parts = 0, []
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
         data = bytes(data)
-        self.lines += data.count(b"\n")
-        if self.lines > self.max_rows + 1:
-            raise too_many_rows(self.max_rows)
+        self.size += self.measure(data)
+        if self.size > self.limit:
+            raise self.exceeded()
         self.parts.append(data)
         return len(data)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import KgError, UnknownFormat
 from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
-from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LineCounter, too_many_rows
+from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LimitedSink, too_many_rows
 from .paths import DEFAULT_GRAPH, ONTOLOGY_FILE
 from .prefixes import PREFIXES
 
@@ -209,7 +209,7 @@ def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
         return result.serialize(format=wanted)
     # Rows are counted in TSV, one line per row, as Oxigraph writes them; the TSV is then turned
     # into the format asked for (exactly: TSV writes every term in full N-Triples syntax).
-    counter = LineCounter(max_rows)
+    counter = LimitedSink(max_rows + 1, lambda data: data.count(b"\n"), lambda: too_many_rows(max_rows))  # and the header
     result.serialize(counter, format=ox.QueryResultsFormat.TSV)
     tsv = counter.getvalue()
     if fmt == "tsv":

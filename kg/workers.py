@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import KgError
+from .limits import LimitedSink
 from .serialize import FORMATS
 
 SOLUTION_TYPES = {  # media type -> pyoxigraph QueryResultsFormat name; the first is the default
@@ -44,26 +45,6 @@ class Limits:
 
 class ResultTooLarge(Exception):
     pass
-
-
-class _LimitedBuffer:
-    """A binary file-like that refuses to grow past ``limit`` bytes."""
-
-    def __init__(self, limit: int):
-        self.limit, self.parts, self.size = limit, [], 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise ResultTooLarge
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
 
 
 def negotiate(accept: str | None, offered: dict[str, str]) -> str | None:
@@ -134,7 +115,7 @@ def execute(store, job: dict, max_bytes: int) -> tuple[int, str, bytes]:
     media = negotiate(job.get("accept"), offered)
     if media is None:
         return error(406, f"cannot answer in {job.get('accept')}; this answer can be: {', '.join(offered)}")
-    buffer = _LimitedBuffer(max_bytes)
+    buffer = LimitedSink(max_bytes, len, ResultTooLarge)
     try:
         if form == "triples":
             fmt = rdf_format(offered[media])
