@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from http.client import HTTPConnection
 
 import pytest
 from test_server import http, start_server, stop
@@ -79,9 +80,13 @@ def test_other_clients_are_answered_while_a_query_runs_long(limited):
 def test_a_request_that_finds_every_worker_busy_is_told_to_retry(built_ttl):
     proc, url = start_server("--graph", str(built_ttl), "--workers", "1", "--timeout", "3")
     try:
-        endless = threading.Thread(target=ask, args=(url, ENDLESS))
+        # the endless query is sent before the short one (not from a thread that may start late
+        # on a busy machine), so it holds the only worker when the short one comes
+        connection = HTTPConnection(urllib.parse.urlsplit(url).netloc, timeout=60)
+        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": ENDLESS}))
+        endless = threading.Thread(target=lambda: connection.getresponse().read())
         endless.start()
-        time.sleep(0.3)  # the endless query holds the only worker
+        time.sleep(0.3)
         request = urllib.request.Request(url + "/sparql?" + urllib.parse.urlencode({"query": SHORT}))
         try:
             urllib.request.urlopen(request, timeout=60)
