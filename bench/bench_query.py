@@ -26,9 +26,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.library import bound_text, load_library  # noqa: E402
+from kg.sparql.library import bound_text, load_library  # noqa: E402
 from kg.paths import DEFAULT_GRAPH, ONTOLOGY_FILE  # noqa: E402
-from kg.query import bind_parameters, load_dataset, result_form, run  # noqa: E402
+from kg.sparql.query import bind_parameters, load_dataset, result_form, run  # noqa: E402
 from kg.table import format_table  # noqa: E402
 
 _RENAMED = re.compile(rb"<https://w3id\.org/fjkg/id/(?!division/|rule/|source/)")

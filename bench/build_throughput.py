@@ -25,13 +25,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from synthetic import write_synthetic
 
 from kg.paths import default_corpus_dir
-from kg.pipeline import cpu_count
+from kg.pipeline.runner import cpu_count
 from kg.table import format_table
 
 RUNNER = """
 import json, resource, sys, time
 start = time.perf_counter()
-from kg.build import build_file
+from kg.pipeline.build import build_file
 cache = sys.argv[4] if len(sys.argv) > 4 else None
 report = build_file(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), cache=cache)
 me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)

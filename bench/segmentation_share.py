@@ -39,12 +39,12 @@ def main() -> None:
 
     import jieba
 
-    from kg.build import build_file
-    from kg.cache import ExtractionStore
-    from kg.extract import extract
-    from kg.normalize import normalize
-    from kg.pipeline import read_corpus
-    from kg.segment import domain_tokenizer, segment
+    from kg.pipeline.build import build_file
+    from kg.pipeline.cache import ExtractionStore
+    from kg.pipeline.extract import extract
+    from kg.pipeline.normalize import normalize
+    from kg.pipeline.runner import read_corpus
+    from kg.pipeline.segment import domain_tokenizer, segment
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         corpus_dir = default_corpus_dir()
@@ -78,7 +78,7 @@ def main() -> None:
         ["  of which extract stage (normalize+segment+extract)", f"{report.seconds['extract']:.2f}",
          f"{report.seconds['extract'] / build_seconds:.0%}", ""],
         ["normalize", f"{seconds['normalize']:.2f}", f"{seconds['normalize'] / build_seconds:.0%}", ""],
-        ["segment (kg.segment: jieba with our dictionary + sentences)", f"{seconds['segment']:.2f}",
+        ["segment (kg.pipeline.segment: jieba with our dictionary + sentences)", f"{seconds['segment']:.2f}",
          f"{seconds['segment'] / build_seconds:.0%}", f"{chars / seconds['segment']:,.0f}"],
         ["  jieba with our dictionary, tokens only", f"{seconds['jieba+ours']:.2f}",
          f"{seconds['jieba+ours'] / build_seconds:.0%}", f"{chars / seconds['jieba+ours']:,.0f}"],

@@ -32,7 +32,7 @@ def copy_tag(k: int) -> str:
 
 def renamable_names(corpus_dir: Path) -> dict[str, list[str]]:
     """Per document file name, the text-found names of parks, projects and corridors (longest first)."""
-    from kg.pipeline import run
+    from kg.pipeline.runner import run
 
     corpus = run(corpus_dir)
     names: dict[str, set[str]] = {}

@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx
     import rdflib
 
-    from .build import BuildReport
+    from .pipeline.build import BuildReport
 
 __version__ = "0.1.0"
 __all__ = ["KgError", "build", "build_file", "load_graph", "to_networkx", "__version__"]
@@ -29,15 +29,15 @@ def build(corpus_dir: str | Path | None = None, **options) -> "rdflib.Graph":
     """Build the knowledge graph of the ``.txt`` documents in ``corpus_dir`` (default: the
     planning corpus, ``$KG_CORPUS`` or ``../shared/corpus``) and return it as an rdflib Graph.
     Options: ``jobs`` (processes), ``cache`` (a folder, or True for the user cache folder)."""
-    from .build import build_graph
+    from .pipeline.build import build_graph
 
     return build_graph(corpus_dir, **options)
 
 
 def build_file(corpus_dir: str | Path, output: str | Path, **options) -> "BuildReport":
     """Build the graph of ``corpus_dir`` and write it atomically to ``output`` (format from the
-    extension). See :func:`kg.build.build_file`."""
-    from .build import build_file as _build_file
+    extension). See :func:`kg.pipeline.build.build_file`."""
+    from .pipeline.build import build_file as _build_file
 
     return _build_file(corpus_dir, output, **options)
 
@@ -53,7 +53,7 @@ def load_graph(path: str | Path | None = None) -> "rdflib.Graph":
 def to_networkx(graph: "rdflib.Graph", *, details: bool = False) -> "networkx.MultiDiGraph":
     """Entities as nodes (label, English label, type, kind, coordinates) and relations as edges
     (relation, evidence, document, rule, confidence); ``details=True`` adds mentions per document,
-    every evidence and jurisdiction edges. See :func:`kg.views.to_networkx`."""
-    from .views import to_networkx as _to_networkx
+    every evidence and jurisdiction edges. See :func:`kg.outputs.views.to_networkx`."""
+    from .outputs.views import to_networkx as _to_networkx
 
     return _to_networkx(graph, details=details)

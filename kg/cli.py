@@ -99,7 +99,7 @@ def _identity(path: Path) -> tuple:
 
 
 def _default_jobs() -> int:
-    from .pipeline import cpu_count
+    from .pipeline.runner import cpu_count
 
     return cpu_count()
 
@@ -135,7 +135,7 @@ def build(corpus_dir: Path, output: Path, fmt: str | None, jobs: int, cache_dir:
         kg build ../shared/corpus -o fujian.nt --jobs 4
         kg build ../shared/corpus -o - --format jsonld --no-cache > fujian.jsonld
     """
-    from .build import build_file
+    from .pipeline.build import build_file
     from .table import format_table
 
     show = not quiet and sys.stderr.isatty()
@@ -181,7 +181,7 @@ def stats(graph: Path | None, top: int):
         kg stats --graph fujian.ttl --top 20
     """
     from .serialize import load_store
-    from .stats import graph_stats
+    from .outputs.stats import graph_stats
     from .table import format_table
 
     s = graph_stats(load_store([graph or DEFAULT_GRAPH]), top=top)
@@ -203,7 +203,7 @@ def validate(graph: Path | None):
         kg validate
         kg validate --graph fujian.ttl
     """
-    from .validate import validate_graph
+    from .outputs.validate import validate_graph
 
     report = validate_graph(graph or DEFAULT_GRAPH)
     click.echo(report.text)
@@ -224,7 +224,7 @@ def validate(graph: Path | None):
 def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, details: bool, json_path: Path | None):
     """Precision, recall and F1 of a graph against hand-annotated chunks, per type and relation.
 
-    The gold format and matching rules are described in kg/evaluate.py (and ../shared/gold/GUIDELINES.md).
+    The gold format and matching rules are described in kg/outputs/evaluate.py (and ../shared/gold/GUIDELINES.md).
 
     \b
     Example:
@@ -233,7 +233,7 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
     """
     import json
 
-    from .evaluate import evaluate as run_evaluation
+    from .outputs.evaluate import evaluate as run_evaluation
     from .paths import default_corpus_dir
     from .serialize import load_store, write_atomic
     from .table import format_table
@@ -258,7 +258,7 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
 def _names_option(known_attr: str, what: str):
     """A click callback turning ``a,b`` into checked names (usage error, exit 2, when unknown)."""
     def callback(ctx, param, value):
-        from . import visualize
+        from .outputs import visualize
         from .model import TYPES
 
         known = TYPES if known_attr == "TYPES" else visualize.RELATION_NAMES
@@ -274,7 +274,7 @@ def _city_usage_errors(func):
     """An unknown or ambiguous CITY is a usage error (exit 2) with the closest names."""
     @wraps(func)
     def wrapper(*args, **kwargs):
-        from .subgraph import UnknownCity
+        from .outputs.subgraph import UnknownCity
 
         try:
             return func(*args, **kwargs)
@@ -319,7 +319,7 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
         kg viz --type Park,Project --relation locatedIn --layout map -o parks.html
         kg viz --all-cities site/
     """
-    from . import visualize
+    from .outputs import visualize
 
     if all_cities is not None:
         if city or types or relations or output:
@@ -368,7 +368,7 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
         kg export 厦门 --format jsonld --no-provenance -o - | head
         kg export --all-cities --format gexf -o cities/
     """
-    from . import export as exporter
+    from .outputs import export as exporter
 
     provenance = not no_provenance
     if all_cities:
@@ -423,7 +423,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         kg query -f my.rq --graph fujian.ttl -o answer.csv --timeout 600 --max-rows 0
         kg query city_subgraph -p city=厦门 --format turtle > xiamen.ttl
     """
-    from .query import answer, library_listing
+    from .sparql.query import answer, library_listing
 
     if list_queries:
         click.echo(library_listing())
@@ -465,8 +465,8 @@ def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int,
         kg serve --graph fujian.ttl --port 8080 --timeout 10
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a kg:Park } LIMIT 5' localhost:7878/sparql
     """
-    from .server import serve as run_server
-    from .workers import Limits
+    from .sparql.server import serve as run_server
+    from .sparql.workers import Limits
 
     run_server(graph, host=host, port=port, workers=workers, cors=cors,
                limits=Limits(timeout=timeout, max_bytes=max_mb * 1024 * 1024), log=click.echo)
@@ -497,7 +497,7 @@ def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool,
     """
     import os
 
-    from .push import push as push_graph
+    from .sparql.push import push as push_graph
 
     password = None
     if user:

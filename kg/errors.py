@@ -8,7 +8,7 @@ class KgError(Exception):
     def __reduce__(self):
         # Subclasses take other constructor arguments (UnknownCity's suggestions), which the
         # default pickling would lose; rebuilt from message and attributes, an error raised in
-        # a query process (kg.limits) reaches the parent intact.
+        # a query process (kg.sparql.limits) reaches the parent intact.
         return _rebuild, (type(self), self.args, self.__dict__)
 
 

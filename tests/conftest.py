@@ -31,7 +31,7 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpus(corpus_dir):
     """The pipeline's output for the real corpus (built once per session)."""
-    from kg.pipeline import run
+    from kg.pipeline.runner import run
 
     return run(corpus_dir)
 
@@ -39,7 +39,7 @@ def corpus(corpus_dir):
 @pytest.fixture(scope="session")
 def built_ttl(corpus, tmp_path_factory) -> Path:
     """The real corpus graph written as Turtle, as ``kg build`` writes it."""
-    from kg.build import corpus_graph_triples
+    from kg.pipeline.build import corpus_graph_triples
     from kg.prefixes import PREFIXES
     from kg.serialize import rdf_format, serialize
 
@@ -58,7 +58,7 @@ def graph(built_ttl):
 @pytest.fixture(scope="session")
 def default_store():
     """A pyoxigraph store of the built-in graph."""
-    from kg.visualize import open_store
+    from kg.outputs.visualize import open_store
 
     return open_store()
 
@@ -85,10 +85,10 @@ def write_corpus(folder: Path, files: dict[str, str | bytes], manifest: str | No
 
 def analyse(text: str, doc_id: str = "doc", issuer: str = "", scope: str = ""):
     """Normalize, segment and extract one text; returns (segmented, mentions)."""
-    from kg.extract import extract
+    from kg.pipeline.extract import extract
     from kg.model import Document
-    from kg.normalize import normalize
-    from kg.segment import segment
+    from kg.pipeline.normalize import normalize
+    from kg.pipeline.segment import segment
 
     doc = Document(doc_id=doc_id, path=Path(f"{doc_id}.txt"), text=text, issuer=issuer, scope=scope)
     seg = segment(normalize(doc))
@@ -97,6 +97,6 @@ def analyse(text: str, doc_id: str = "doc", issuer: str = "", scope: str = ""):
 
 def build_texts(tmp_path: Path, files: dict[str, str], manifest: str | None = None):
     """Run the whole pipeline on small texts; returns the Corpus."""
-    from kg.pipeline import run
+    from kg.pipeline.runner import run
 
     return run(write_corpus(tmp_path / "corpus", files, manifest))

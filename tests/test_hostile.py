@@ -99,7 +99,7 @@ def hostile(tmp_path_factory) -> Path:
 def expected(hostile):
     """What the 福州 subgraph holds: its triples, entity names, evidence sentences, document titles."""
     from kg.serialize import load_store
-    from kg.subgraph import city_subgraph, find_city
+    from kg.outputs.subgraph import city_subgraph, find_city
 
     store = load_store([hostile])
     triples = set(city_subgraph(store, find_city(store, "福州")))
@@ -118,7 +118,7 @@ def expected(hostile):
 @pytest.fixture(scope="module")
 def exported(hostile, tmp_path_factory):
     """``kg export 福州`` in every format, as files."""
-    from kg.export import EXPORT_FORMATS, EXTENSIONS
+    from kg.outputs.export import EXPORT_FORMATS, EXTENSIONS
 
     folder = tmp_path_factory.mktemp("exports")
     files = {}

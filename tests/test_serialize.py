@@ -9,9 +9,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS
 
 from conftest import write_corpus
-from kg.build import build_file
+from kg.pipeline.build import build_file
 from kg.errors import KgError
-from kg.graph import iri_segment
+from kg.pipeline.graph import iri_segment
 from kg.namespace import NIF
 from kg.serialize import FORMATS, atomic_writer, write_atomic
 

@@ -1,0 +1,243 @@
+"""Known places and named things: Fujian's divisions, planning regions, places elsewhere, and
+parks, projects and agencies with official names (all under ``data/gazetteer``).
+
+Every entry becomes an ``Entity`` with a stable key, and every way of writing it (full name,
+short form, former name, alias) becomes a *surface* that points to it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import DataFileError
+from .lexicon import load_lexicon, read_table
+from ..model import TYPES, Entity
+from ..paths import GAZETTEER_DIR
+
+LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "town": 4}
+# Division suffixes a short form drops (福州市 → 福州, 城门镇 → 城门).
+SHORT_FORM_SUFFIXES = {"province": ("省",), "city": ("市",), "county": ("区", "县", "市"),
+                       "town": ("街道", "镇", "乡")}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One thing a surface form may denote."""
+
+    key: str
+    rank: int  # smaller = preferred when nothing else decides
+    short: bool  # the surface is a short form (福州 for 福州市), not a full name
+
+
+@dataclass(frozen=True, eq=False)
+class Gazetteer:
+    entities: dict[str, Entity]
+    surfaces: dict[str, tuple[Candidate, ...]]
+    members: dict[str, tuple[str, ...]]  # planning region key -> member region keys
+
+    def parent(self, key: str) -> str:
+        return self.entities[key].parent if key in self.entities else ""
+
+    def ancestors(self, key: str) -> list[str]:
+        """Containing regions, nearest first."""
+        out: list[str] = []
+        parent = self.parent(key)
+        while parent and parent not in out:
+            out.append(parent)
+            parent = self.parent(parent)
+        return out
+
+    def is_within(self, key: str, region: str) -> bool:
+        return key == region or region in self.ancestors(key)
+
+    def level(self, key: str) -> int:
+        """Administrative depth: 1 province … 4 town; 0 for places that are not divisions."""
+        return LEVEL_RANK.get(_division_level(self.entities[key]), 0) if key in self.entities else 0
+
+    def lookup(self, surface: str) -> tuple[Candidate, ...]:
+        return self.surfaces.get(surface, ())
+
+    def leading_places(self, name: str, towns: bool = False) -> list[str]:
+        """Region keys spelled one after another at the start of ``name``, outermost first.
+
+        福州市仓山区人民政府 → [福州市, 仓山区]. A town's short form counts only right after the
+        county or city it lies in (漳州天宝 → 天宝镇), since many are also common words (建设, 城门),
+        unless ``towns`` says the context expects places (the ends of a route: 天宝至平和).
+        """
+        out: list[str] = []
+        pos = 0
+        while pos < len(name):
+            for n in range(min(len(name) - pos, 12), 1, -1):
+                cands = [c for c in self.lookup(name[pos:pos + n]) if self.entities[c.key].type == "Region"]
+                if out:
+                    inside = [c for c in cands if c.key != out[-1] and self.is_within(c.key, out[-1])]
+                    cands = inside or cands
+                cands = [c for c in cands if towns or not (c.short and self.level(c.key) == 4 and
+                                                           not (out and self.is_within(c.key, out[-1])))]
+                if cands:
+                    out.append(cands[0].key)
+                    pos += n
+                    break
+            else:
+                break
+        return out
+
+    def spellings(self, text: str, places: list[str]) -> list[str]:
+        """How ``text`` spells each of the leading ``places`` (福州市仓山区… → ['福州市', '仓山区'])."""
+        out, pos = [], 0
+        for key in places:
+            e = self.entities[key]
+            names = (e.name, *e.aliases)
+            forms = {*names, *(n[:-1] for n in names if len(n) > 2 and n[-1] in "省市区县镇乡"),
+                     *(n[:-2] for n in names if n.endswith("街道") and len(n) > 3)}
+            form = next((f for f in sorted(forms, key=len, reverse=True) if text.startswith(f, pos)), "")
+            out.append(form)
+            pos += len(form)
+        return out
+
+    def spelled(self, text: str, places: list[str]) -> int:
+        """How many characters of ``text`` the leading ``places`` take."""
+        return sum(len(f) for f in self.spellings(text, places))
+
+    def only_places(self, text: str, towns: bool = False) -> list[str]:
+        """The places ``text`` consists of (福州仓山 → [福州市, 仓山区]), or [] if anything else is in it."""
+        places = self.leading_places(text, towns=towns)
+        return places if places and self.spelled(text, places) == len(text) else []
+
+    def key_of(self, name: str) -> str:
+        """Key of the entity best named ``name`` (full names first), or ``''``."""
+        cands = self.surfaces.get(name, ())
+        full = [c for c in cands if not c.short]
+        best = min(full or cands, key=lambda c: c.rank, default=None)
+        return best.key if best else ""
+
+
+def _division_level(entity: Entity) -> str:
+    return {"Province": "province", "PrefectureCity": "city"}.get(
+        entity.kind, "town" if len(entity.code) == 9 else ("county" if entity.code else ""))
+
+
+def division_key(code: str) -> str:
+    return f"division/{code}"
+
+
+def entity_key(type_: str, name: str) -> str:
+    return f"{type_.lower()}/{name}"
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
+    """Read the gazetteer files of ``directory`` (cached)."""
+    entities: dict[str, Entity] = {}
+    surfaces: dict[str, list[Candidate]] = defaultdict(list)
+    members: dict[str, tuple[str, ...]] = {}
+
+    def add_surface(surface: str, key: str, rank: int, short: bool) -> None:
+        if surface and all(c.key != key for c in surfaces[surface]):
+            surfaces[surface].append(Candidate(key, rank, short))
+
+    extras = {r["code"]: r for r in read_table(directory / "division_extras.csv", ("code",))}
+    divisions = read_table(directory / "fujian_divisions.csv", ("code", "name", "level", "kind"))
+    by_code = {r["code"]: r for r in divisions}
+    for r in divisions:
+        code, level = r["code"], r["level"]
+        if level not in LEVEL_RANK:
+            raise DataFileError(f"{directory / 'fujian_divisions.csv'}: {code}: unknown level {level!r}")
+        extra = extras.get(code, {})
+        name = extra.get("preferred_name") or r["name"]
+        former = [n for n in extra.get("former_names", "").split("|") if n]
+        aliases = [n for n in extra.get("aliases", "").split("|") if n and n != name]
+        if r["name"] != name:
+            aliases.insert(0, r["name"])
+        kind, type_ = r["kind"], "Region"
+        if kind == "TownLevelUnit":
+            # Development zones administered at township level are parks; farms stay regions.
+            suffix = _park_suffix(r["name"])
+            if suffix:
+                kind, type_ = suffix.kind, "Park"
+        if r["parent"] and r["parent"] not in by_code:
+            raise DataFileError(f"{directory / 'fujian_divisions.csv'}: {code}: unknown parent {r['parent']}")
+        key = division_key(code)
+        entities[key] = Entity(
+            key=key, type=type_, kind=kind, name=name,
+            name_en=extra.get("name_en") or r.get("name_en", ""),
+            aliases=tuple(dict.fromkeys(aliases + former)), code=code,
+            lon=r.get("lon", ""), lat=r.get("lat", ""),
+            parent=division_key(r["parent"]) if r["parent"] else "", source="gazetteer",
+        )
+        rank = LEVEL_RANK[level] * 10
+        for full in [name, *aliases, *former]:
+            add_surface(full, key, rank, short=False)
+            if kind == "TownLevelUnit":
+                continue
+            for suffix in SHORT_FORM_SUFFIXES[level]:
+                if full.endswith(suffix) and len(full) - len(suffix) >= 2:
+                    add_surface(full[: -len(suffix)], key, rank + 1, short=True)
+                    break
+
+    for r in read_table(directory / "named_places.csv", ("name", "kind")):
+        key = entity_key("Region", r["name"])
+        aliases = tuple(a for a in r.get("aliases", "").split("|") if a)
+        entities[key] = Entity(key=key, type="Region", kind=r["kind"], name=r["name"],
+                               name_en=r.get("name_en", ""), aliases=aliases,
+                               lon=r.get("lon", ""), lat=r.get("lat", ""),
+                               parent=r.get("parent", ""), source="gazetteer")
+        for surface in (r["name"], *aliases):
+            add_surface(surface, key, 5, short=surface != r["name"])
+        if r.get("members"):
+            members[key] = tuple(m for m in r["members"].split("|") if m)
+
+    for r in read_table(directory / "known_entities.csv", ("name", "type", "kind")):
+        if r["type"] not in TYPES:
+            raise DataFileError(f"{directory / 'known_entities.csv'}: {r['name']}: unknown type {r['type']!r}")
+        key = entity_key(r["type"], r["name"])
+        aliases = tuple(a for a in r.get("aliases", "").split("|") if a)
+        entities[key] = Entity(key=key, type=r["type"], kind=r["kind"], name=r["name"],
+                               name_en=r.get("name_en", ""), aliases=aliases,
+                               parent=r.get("located_in", ""), source="gazetteer")
+        for surface in (r["name"], *aliases):
+            add_surface(surface, key, 5, short=surface != r["name"])
+
+    # A curated park that the statistics list also carries as a town-level unit (火炬高技术开发区):
+    # keep one node, the curated one, with the unit's code and place in the hierarchy.
+    for key, e in list(entities.items()):
+        if e.source != "gazetteer" or key.startswith("division/") or e.type != "Park":
+            continue
+        for surface in (e.name, *e.aliases):
+            unit = next((c.key for c in surfaces.get(surface, ()) if c.key.startswith("division/")
+                         and entities[c.key].type == "Park"), "")
+            if unit:
+                entities[key] = Entity(**{**e.__dict__, "code": entities[unit].code, "parent": entities[unit].parent})
+                for cands in surfaces.values():
+                    cands[:] = [Candidate(key, c.rank, c.short) if c.key == unit else c for c in cands
+                                if not (c.key == unit and any(d.key == key for d in cands))]
+                del entities[unit]
+                break
+
+    # Parents and members of curated entries are written as names: turn them into keys.
+    def resolve_name(name: str, where: str) -> str:
+        key = _best(surfaces.get(name, ()))
+        if not key:
+            raise DataFileError(f"{directory / where}: unknown place {name!r}")
+        return key
+
+    for key, e in list(entities.items()):
+        if e.parent and not e.parent.startswith("division/") and "/" not in e.parent:
+            where = "named_places.csv" if e.type == "Region" else "known_entities.csv"
+            entities[key] = Entity(**{**e.__dict__, "parent": resolve_name(e.parent, where)})
+    members = {k: tuple(resolve_name(m, "named_places.csv") for m in v) for k, v in members.items()}
+    frozen = {s: tuple(sorted(c, key=lambda c: (c.rank, c.key))) for s, c in surfaces.items()}
+    return Gazetteer(entities=entities, surfaces=frozen, members=members)
+
+
+def _park_suffix(name: str):
+    matches = [s for s in load_lexicon().suffixes.values() if s.type == "Park" and name.endswith(s.text)]
+    return max(matches, key=lambda s: len(s.text), default=None)
+
+
+def _best(cands) -> str:
+    full = [c for c in cands if not c.short]
+    best = min(full or cands, key=lambda c: c.rank, default=None)
+    return best.key if best else ""

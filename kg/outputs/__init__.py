@@ -1,0 +1,1 @@
+"""What is made from a built graph: city subgraphs, exports, pages, statistics, validation, evaluation."""

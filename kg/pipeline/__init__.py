@@ -1,0 +1,1 @@
+"""The build: corpus files in, an RDF graph out (load → normalize → segment → extract → resolve → relate → graph)."""

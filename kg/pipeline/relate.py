@@ -1,0 +1,381 @@
+"""Typed edges between resolved entities, each with the sentence it was read from.
+
+Rules (the id is stored with every statement; ``RULES`` describes them in the graph):
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+
+from .extract import RESPONSIBILITY
+from ..knowledge.gazetteer import Gazetteer, load_gazetteer
+from ..knowledge.lexicon import Lexicon, load_lexicon
+from ..model import Entity, Mention, Relation, Segmented
+from .segment import domain_tokenizer
+
+RULES = {
+    "gazetteer": "The official division hierarchy or the curated gazetteer states it.",
+    "name-place": "The name starts with (or brackets) the place it lies in: 福清融侨经济技术开发区 → 福清市.",
+    "qualified-place": "A place written right after the place containing it: 宁德市蕉城区, 厦门海沧.",
+    "located-statement": "The text says so: X位于Y境内.",
+    "responsibility-line": "A （责任单位：…） or （配合单位：…） line names the agencies responsible for the "
+                           "projects, parks and corridors of the numbered item it closes.",
+    "responsible-subject": "X是…的责任主体 / 由X牵头 / X负责: the agency is responsible for what the sentence names.",
+    "management-committee": "An administrative committee (X管委会) is responsible for X.",
+    "route-endpoints": "Endpoints written in or after the name: 安溪至厦门高速公路, 城际铁路F1线（福州—长乐机场）, "
+                       "泉州—厦门—漳州沿海大通道, 厦门漳州龙岩发展轴.",
+    "route-abbreviation": "Endpoints read from place abbreviations in the name (福厦客专 → 福州, 厦门); "
+                          "lower confidence, the endpoints are not written out.",
+    "membership": "The gazetteer lists the member cities of a planning region.",
+}
+ABBREVIATION_CONFIDENCE = 0.5
+SUPPORT_CONFIDENCE = 0.7
+LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
+                "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
+_RANGE_LINK = re.compile(r"[至到—－\-–]")
+_BRANCHES = ("复线", "支线", "专用线", "连接线", "联络线")
+_LOCATED = re.compile(r"位于(.{1,20}?)(?:境内|内|，|。|$)")
+_SUBJECT = re.compile(r"是(.{1,40}?)的责任主体|由(.{1,30}?)牵头|(.{1,30}?)负责")
+
+
+class Relator:
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, common_words: frozenset[str] | None = None):
+        self.gaz = gazetteer
+        self.lex = lexicon
+        # words jieba's dictionary knows as something other than a place (松下, 凤山)
+        self.common_words = domain_tokenizer().common_words if common_words is None else common_words
+
+    # --------------------------------------------------------------- helpers
+    def evidence(self, seg: Segmented, nb: int, ne: int) -> tuple[int, int, str]:
+        """Original offsets and text of the sentence holding normalized ``[nb, ne)``."""
+        sents = seg.sentences
+        i = bisect.bisect_right([s.nbegin for s in sents], nb) - 1
+        if 0 <= i < len(sents) and sents[i].nend >= ne:
+            nb, ne = sents[i].nbegin, sents[i].nend
+        b, e = seg.norm.to_original(nb, ne)
+        return b, e, seg.doc.text[b:e]
+
+    def _relation(self, seg, subject, predicate, object_, rule, nb, ne, confidence=1.0, *,
+                  whole_sentence: bool = True) -> Relation:
+        """A relation evidenced by the sentence around normalized ``[nb, ne)`` (or that exact span)."""
+        if whole_sentence:
+            b, e, text = self.evidence(seg, nb, ne)
+        else:
+            b, e = seg.norm.to_original(nb, ne)
+            text = seg.doc.text[b:e]
+        return Relation(subject, predicate, object_, rule, seg.doc.doc_id, b, e, text, confidence)
+
+    def places_in_name(self, name: str) -> list[str]:
+        """Places a name is qualified by, outermost first.
+
+        Leading places (福建莆田… → 福建省, 莆田市), bracketed ones (泉州白濑（安溪）→ 安溪县), the place
+        of a part (厦门火炬园漳州分园 → 漳州市) and places abroad anywhere in it. Not qualifiers: a
+        short form naming a natural feature (福清湾组团) or the port of a longer name
+        (福州江阴港综合保税区: 江阴 names the port).
+        """
+        places: list[str] = []
+        pos = 0
+        while pos < len(name):
+            found = self._place_at(name, pos, places)
+            if found is None:
+                break
+            key, length, short = found
+            after = name[pos + length:pos + length + 1]
+            if short and self.lex.names_feature(name, pos + length) and not self._place_at(name, pos + length, places):
+                break
+            if after == "港" and pos + length + 1 < len(name) and name[pos + length + 1] != "区":
+                pos += length + 1  # …江阴港|综合保税区: the place names the port, not the location
+                continue
+            places.append(key)
+            pos += length
+        for m in re.finditer(r"[（(]([^）)]{2,8})[）)]", name):
+            inner = self.gaz.leading_places(m.group(1))
+            # 泉州白濑（安溪）: a place inside the leading one is more precise; 武平（思明）: a place
+            # elsewhere is the partner of a jointly built park, not its location
+            if not places or all(any(self.gaz.is_within(p, q) for q in places) for p in inner):
+                places.extend(inner)
+        part = re.search(r"(分园|片区|功能区)$", name)
+        if part and (own := self._trailing_places(name[: part.start()])):
+            # a part lies where its own name says, not where its parent's does: 厦门火炬园|漳州|分园
+            return own[-1:]
+        for n in range(2, 6):  # places abroad anywhere: 宏东毛里塔尼亚远洋渔业产业园
+            for i in range(len(name) - n + 1):
+                for c in self.gaz.lookup(name[i:i + n]):
+                    if self.gaz.entities[c.key].kind in ("Country", "ForeignCity") and c.key not in places:
+                        places.append(c.key)
+        return places
+
+    def _place_at(self, name: str, pos: int, previous: list[str]):
+        """(key, length, is short form) of the place spelled at ``pos`` of ``name``, or None.
+
+        A town's short form counts after its county or city, or when only one town has it."""
+        for n in range(min(len(name) - pos, 12), 1, -1):
+            cands = [c for c in self.gaz.lookup(name[pos:pos + n]) if self.gaz.entities[c.key].type == "Region"]
+            if not cands:
+                continue
+            inside = [c for c in cands if previous and c.key != previous[-1] and self.gaz.is_within(c.key, previous[-1])]
+            cands = inside or cands
+            surface = name[pos:pos + n]
+            towns = not inside and all(c.short and self.gaz.level(c.key) == 4 for c in cands)
+            if towns and (len(cands) > 1 or surface in self.common_words or surface in self.lex.descriptors):
+                continue  # 金山 (three towns), 滨海, 松下: too ambiguous to place anything
+            return cands[0].key, n, cands[0].short
+        return None
+
+    def most_specific(self, places: list[str]) -> str:
+        """The deepest place when all lie on one chain of containment, else ''.
+
+        Planning regions (海西, 厦漳泉大都市区) are not in the chain of divisions and are skipped."""
+        best = ""
+        for key in places:
+            if self.gaz.entities[key].kind == "PlanningRegion":
+                continue
+            if not best or self.gaz.is_within(key, best):
+                best = key
+            elif not self.gaz.is_within(best, key):
+                return ""
+        return best
+
+    # --------------------------------------------------------------- rules
+    def located_from_names(self, seg, mentions: list[Mention], entities: dict[str, Entity]) -> list[Relation]:
+        out = []
+        for m in mentions:
+            e = entities.get(m.entity)
+            if e is None or e.key.startswith("division/") or m.rule in ("responsibility", "list-agency"):
+                continue
+            if e.type == "Agency" or _RANGE_LINK.search(m.surface):
+                continue
+            places = [p for p in self.places_in_name(m.surface) if p != e.key]
+            region = self.most_specific(places)
+            if region and region != e.key and not self.gaz.is_within(region, e.key):
+                out.append(self._relation(seg, e.key, "locatedIn", region, "name-place", m.nbegin, m.nend))
+        return out
+
+    def located_from_qualifiers(self, seg, mentions: list[Mention]) -> list[Relation]:
+        """宁德市蕉城区, 厦门海沧, 福州(马尾): the second place lies in the first."""
+        out = []
+        regions = [m for m in mentions if m.type == "Region" and m.entity.startswith("division/")]
+        by_begin = defaultdict(list)
+        for m in regions:
+            by_begin[m.nbegin].append(m)
+        text = seg.text
+        for a in regions:
+            for gap in ("", "(", "（"):
+                for b in by_begin.get(a.nend + len(gap), []):
+                    if gap and text[a.nend:a.nend + 1] != gap:
+                        continue
+                    if b.entity != a.entity and self.gaz.parent(b.entity) and self.gaz.is_within(b.entity, a.entity):
+                        out.append(self._relation(seg, b.entity, "locatedIn", a.entity, "qualified-place",
+                                                  a.nbegin, b.nend))
+        return out
+
+    def located_from_statements(self, seg, mentions: list[Mention]) -> list[Relation]:
+        out = []
+        for s in seg.sentences:
+            text = seg.text[s.nbegin:s.nend]
+            for m in _LOCATED.finditer(text):
+                pos = s.nbegin + m.start()
+                places = [x for x in mentions if x.type == "Region" and s.nbegin + m.start(1) <= x.nbegin
+                          < s.nbegin + m.end(1)]
+                subjects = [x for x in mentions if s.nbegin <= x.nbegin and x.nend <= pos and x.type != "Agency"]
+                if places and subjects:
+                    subject = max(subjects, key=lambda x: (x.nend, x.nend - x.nbegin))
+                    place = max(places, key=lambda x: x.nend - x.nbegin)
+                    official = not subject.entity.startswith("division/") or \
+                        place.entity in self.gaz.ancestors(subject.entity)  # the hierarchy is not up for debate
+                    if subject.entity != place.entity and official:
+                        out.append(self._relation(seg, subject.entity, "locatedIn", place.entity,
+                                                  "located-statement", s.nbegin, s.nend))
+        return out
+
+    def responsibility_lines(self, seg, mentions: list[Mention]) -> list[Relation]:
+        out = []
+        text = seg.text
+        lines = list(RESPONSIBILITY.finditer(text))
+        for line in lines:
+            pos = line.start()
+            items = [it for it in seg.outline if it.nbegin <= pos < it.scope_end]
+            if items:
+                item = max(items, key=lambda it: it.nbegin)
+                begin, end = item.nbegin, item.scope_end
+            else:  # no numbered item: the paragraph the line closes
+                begin = text.rfind("\n", 0, pos) + 1
+                end = line.end()
+            # sub-items that carry their own responsibility line are theirs, not this line's
+            own = [(it.nbegin, it.scope_end) for it in seg.outline
+                   if begin < it.nbegin < end and any(it.nbegin <= o.start() < it.scope_end for o in lines)
+                   and not it.nbegin <= pos < it.scope_end]
+            agents = [m for m in mentions if m.rule == "responsibility" and line.start(2) <= m.nbegin < line.end(2)]
+            targets = [m for m in mentions if begin <= m.nbegin < end and m.type in ("Park", "Project", "Corridor")
+                       and not any(b <= m.nbegin < e for b, e in own) and not line.start() <= m.nbegin < line.end()
+                       and not any(o.start() <= m.nbegin < o.end() for o in lines)]
+            # what a clause uses as leverage (抢抓…战略机遇, 充分利用…核心位置) is not the task
+            targets = [t for t in targets if not self._in_context_clause(seg.text, t)]
+            # a name inside another target's name is not a task of its own (沈海高速|公路复线)
+            targets = [t for t in targets if not any(u is not t and u.nbegin <= t.nbegin and t.nend <= u.nend
+                                                     and (u.nbegin, u.nend) != (t.nbegin, t.nend) for u in targets)]
+            confidence = SUPPORT_CONFIDENCE if any(a.role == "support" for a in agents) else 1.0
+            for a in agents:
+                for t in targets:
+                    out.append(self._relation(seg, a.entity, "responsibleFor", t.entity, "responsibility-line",
+                                              *line.span(), confidence, whole_sentence=False))
+        return out
+
+    def _in_context_clause(self, text: str, m: Mention) -> bool:
+        start = max(text.rfind(p, 0, m.nbegin) for p in "，。；：\n") + 1
+        ends = [i for i in (text.find(p, m.nend) for p in "，。；：\n") if i >= 0]
+        clause = text[start:min(ends) if ends else len(text)]
+        return any(w in clause for w in self.lex.context_words)
+
+    def responsible_subjects(self, seg, mentions: list[Mention]) -> list[Relation]:
+        out = []
+        for s in seg.sentences:
+            inside = [m for m in mentions if s.nbegin <= m.nbegin < s.nend]
+            text = seg.text[s.nbegin:s.nend]
+            for m in _SUBJECT.finditer(text):
+                if m.group(1) is not None:  # agencies 是 targets 的责任主体
+                    agents = [x for x in inside if x.type == "Agency" and x.nend <= s.nbegin + m.start()]
+                    zone = (s.nbegin + m.start(1), s.nbegin + m.end(1))
+                    targets = [x for x in inside if x.type != "Agency" and zone[0] <= x.nbegin < zone[1]]
+                elif m.group(2) is not None:  # 由 agency 牵头 … targets
+                    zone = (s.nbegin + m.start(2), s.nbegin + m.end(2))
+                    agents = [x for x in inside if x.type == "Agency" and zone[0] <= x.nbegin < zone[1]]
+                    targets = [x for x in inside if x.type in ("Park", "Project", "Corridor") and x.nbegin >= zone[1]]
+                else:
+                    zone = (s.nbegin + m.start(3), s.nbegin + m.end(3))
+                    agents = [x for x in inside if x.type == "Agency" and zone[0] <= x.nbegin < zone[1]]
+                    targets = [x for x in inside if x.type in ("Park", "Project", "Corridor")
+                               and x.nbegin >= s.nbegin + m.end()]
+                targets = [t for t in targets if not any(t is not u and u.nbegin <= t.nbegin and t.nend <= u.nend
+                                                         and u.type == t.type for u in targets)]
+                for a in agents:
+                    for t in targets:
+                        if t.type == "Region" and t.entity.startswith("division/"):
+                            continue
+                        out.append(self._relation(seg, a.entity, "responsibleFor", t.entity,
+                                                  "responsible-subject", s.nbegin, s.nend))
+        return out
+
+    def management_committees(self, seg, mentions: list[Mention], entities) -> list[Relation]:
+        out = []
+        for m in mentions:
+            if m.type != "Agency" or not m.surface.endswith(("管委会", "管理委员会")):
+                continue
+            inner = [x for x in mentions if x.nbegin == m.nbegin and x.nend < m.nend and x.type != "Agency"]
+            if inner:
+                target = max(inner, key=lambda x: x.nend)
+                out.append(self._relation(seg, m.entity, "responsibleFor", target.entity,
+                                          "management-committee", m.nbegin, m.nend))
+        return out
+
+    def endpoints(self, seg, mentions: list[Mention], entities: dict[str, Entity]) -> list[Relation]:
+        out = []
+        text = seg.text
+        for m in mentions:
+            e = entities.get(m.entity)
+            if e is None or e.type not in ("Project", "Corridor"):
+                continue
+            # written endpoints: 安溪至厦门…, 泉州—厦门—漳州…, 厦门漳州龙岩发展轴
+            ends = self.written_endpoints(m.surface)
+            after = re.match(r"[（(]([^）)]{2,20})[）)]", text[m.nend:m.nend + 24])
+            if not ends and after and _RANGE_LINK.search(after.group(1)):
+                ends = self.written_endpoints(after.group(1), allow_projects=True, mentions=mentions,
+                                              offset=m.nend + 1)
+            rule, confidence = "route-endpoints", 1.0
+            if not ends and e.kind in LINEAR_KINDS:
+                ends = self.abbreviated_endpoints(m.surface)
+                rule, confidence = "route-abbreviation", ABBREVIATION_CONFIDENCE
+            for place in dict.fromkeys(ends):
+                if place and place != e.key:
+                    out.append(self._relation(seg, e.key, "connects", place, rule, m.nbegin, m.nend, confidence))
+        return out
+
+    def written_endpoints(self, name: str, allow_projects: bool = False, mentions=(), offset: int = 0) -> list[str]:
+        parts = _RANGE_LINK.split(name)
+        if len(parts) >= 2:
+            ends = []
+            for i, part in enumerate(parts):
+                pos = offset + sum(len(p) + 1 for p in parts[:i])
+                # a facility named in full is the endpoint itself (福州—长乐机场)
+                facility = [x.entity for x in mentions if allow_projects and x.nbegin == pos
+                            and x.nend == pos + len(part) and x.type == "Project"]
+                if i and not facility:  # …至长乐机场城际铁路: a known facility opens the last part
+                    facility = [c.key for n in range(len(part), 1, -1) for c in self.gaz.lookup(part[:n])
+                                if self.gaz.entities[c.key].type == "Project"][:1]
+                bracket = re.search(r"[（(]([^）)]+)[）)]$", part)  # 福州(马尾): the bracket is more precise
+                if bracket:
+                    part = part[: bracket.start()]
+                places = facility or (self.gaz.leading_places(part, towns=True) if i else self._trailing_places(part))
+                if bracket and places:
+                    places = places + self.gaz.leading_places(bracket.group(1), towns=True)
+                if not places:
+                    return []
+                ends.append(self.most_specific(places) or places[-1])
+            return ends
+        places = self.gaz.leading_places(name)
+        # two or more places side by side, none inside another: 厦门漳州龙岩发展轴
+        if len(places) >= 2 and all(not self.gaz.is_within(a, b) and not self.gaz.is_within(b, a)
+                                    for i, a in enumerate(places) for b in places[i + 1:]):
+            return places
+        return []
+
+    def _trailing_places(self, part: str) -> list[str]:
+        """Places at the end of the text before 至: 厦漳环城高速厦门海沧 → 厦门市, 海沧区."""
+        for i in range(len(part)):
+            if places := self.gaz.only_places(part[i:], towns=True):
+                return places
+        return []
+
+    def abbreviated_endpoints(self, name: str) -> list[str]:
+        """Endpoints read from abbreviations opening a route's name: 福厦客专, 沈海高速, 厦漳泉城际R1线.
+
+        Only when the abbreviation is followed directly by the kind of route (branches such as
+        复线/支线 and names built on a region, 厦漳泉大都市区快速路, say nothing of endpoints)."""
+        if name.endswith(_BRANCHES):
+            return []
+        stem = next((x for x in sorted(self.lex.route_abbreviations, key=len, reverse=True) if name.startswith(x)), "")
+        if stem:
+            ends = [self.gaz.key_of(p) for p in self.lex.route_abbreviations[stem]]
+        else:
+            run = self.lex.abbreviation_run(name)
+            if run < 2 or self.gaz.leading_places(name[:run]):
+                return []
+            stem = name[:run]
+            ends = [self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in stem]
+        rest = re.sub(r"^城际", "", name[len(stem):])
+        rest = re.sub(r"([A-Z]\d+|\d+号)?线?$", "", rest) if rest.startswith("轨道") or re.match(r"[A-Z]\d+线$", rest) else rest
+        if rest and rest not in self.lex.suffixes:
+            return []
+        return [e for e in ends if e]
+
+    # --------------------------------------------------------------- driver
+    def relate(self, seg: Segmented, mentions: list[Mention], entities: dict[str, Entity]) -> list[Relation]:
+        mentions = [m for m in mentions if m.entity in entities]
+        return (self.located_from_names(seg, mentions, entities)
+                + self.located_from_qualifiers(seg, mentions)
+                + self.located_from_statements(seg, mentions)
+                + self.responsibility_lines(seg, mentions)
+                + self.responsible_subjects(seg, mentions)
+                + self.management_committees(seg, mentions, entities)
+                + self.endpoints(seg, mentions, entities))
+
+    def gazetteer_relations(self, entities: dict[str, Entity]) -> list[Relation]:
+        out = []
+        for key, e in entities.items():
+            if e.parent and e.parent in entities and e.type != "Agency":
+                out.append(Relation(key, "locatedIn", e.parent, "gazetteer"))
+        for region, members in self.gaz.members.items():
+            if region in entities:
+                out.extend(Relation(m, "memberOf", region, "membership") for m in members if m in entities)
+        return out
+
+
+def relate(seg: Segmented, mentions: list[Mention], entities: dict[str, Entity]) -> list[Relation]:
+    """Relations evidenced in one document."""
+    return Relator(load_gazetteer(), load_lexicon()).relate(seg, mentions, entities)
+
+
+def gazetteer_relations(entities: dict[str, Entity]) -> list[Relation]:
+    """The division hierarchy and curated facts among the given entities."""
+    return Relator(load_gazetteer(), load_lexicon()).gazetteer_relations(entities)

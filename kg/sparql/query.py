@@ -1,0 +1,339 @@
+"""``kg query``: SPARQL over the graph on Oxigraph, with the query library and parameters.
+
+The dataset a query sees is the graph plus the ontology (``ontology/kg.ttl``), both in the
+default graph, so queries can walk ``rdfs:subClassOf`` and show the Chinese names of classes.
+The prefixes of ``kg.prefixes.PREFIXES`` are predeclared; a query may declare its own.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import KgError, UnknownFormat
+from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
+from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LimitedSink, too_many_rows
+from ..paths import DEFAULT_GRAPH, ONTOLOGY_FILE
+from ..prefixes import PREFIXES
+
+RESULT_FORMATS = {  # SPARQL results formats (and table) -> the file extensions that choose them
+    "table": (".txt",), "csv": (".csv",), "tsv": (".tsv",), "json": (".srj", ".json"), "xml": (".srx", ".xml"),
+}
+TABLE_CELL_WIDTH = 60  # display columns; longer cells are cut in tables (csv/json keep everything)
+
+
+class QuerySyntaxError(KgError):
+    """The query is not valid SPARQL; the message gives the line and column."""
+
+    exit_code = 2
+
+
+def load_dataset(graph: str | Path | None = None):
+    """A pyoxigraph ``Store`` with the graph (default: the built-in one) and the ontology."""
+    from ..serialize import load_store
+
+    return load_store([Path(graph) if graph else DEFAULT_GRAPH, ONTOLOGY_FILE])
+
+
+def run(store, text: str, bindings: dict | None = None, *, source: str = "query"):
+    """Run the SPARQL query ``text`` on ``store`` with ``bindings`` ({variable name: term}).
+
+    Bindings are pre-bound by the engine (SEP-0007 substitution), not written into the text;
+    Oxigraph accepts only variables the query projects (or a sub-select does).
+
+    Returns:
+        pyoxigraph's answer: ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
+        ``QueryTriples`` (CONSTRUCT, DESCRIBE), to pass to :func:`format_result`.
+
+    Raises:
+        QuerySyntaxError: the query does not parse (message with line and column).
+        UnknownParameter: a bound variable the query does not project.
+    """
+    import pyoxigraph as ox
+
+    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+    try:
+        result = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(syntax_message(text, str(exc), source)) from exc
+    except RuntimeError as exc:
+        missing = re.search(r"does not contains? variable \?(\w+)", str(exc))
+        if missing:
+            raise UnknownParameter(f"{source}: cannot bind ?{missing.group(1)}: it must be in the SELECT "
+                                   "projection (or a sub-select's) to be given as a parameter") from exc
+        raise KgError(f"{source}: {exc}") from exc
+    return result
+
+
+_PROLOGUE = re.compile(r"\s+|#[^\n]*|(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)<[^>]*>", re.IGNORECASE)
+_UPDATE = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
+
+
+def update_operation(text: str) -> str | None:
+    r"""The SPARQL Update operation ``text`` starts with (``INSERT``, ``DROP`` …), or None.
+
+    >>> update_operation("PREFIX ex: <http://e/#>  # add one\ninsert data { ex:a ex:b ex:c }")
+    'INSERT'
+    >>> update_operation("SELECT * WHERE { ?s ?p ?o }") is None
+    True
+    """
+    position = 0
+    while match := _PROLOGUE.match(text, position):
+        if match.end() == position:
+            break
+        position = match.end()
+    update = _UPDATE.match(text, position)
+    return update.group(1).upper() if update else None
+
+
+def syntax_message(text: str, error: str, source: str = "query") -> str:
+    """``source:line:column: message``, the offending line and a caret under the column."""
+    operation = update_operation(text)
+    if operation:
+        return (f"{source}: {operation} is SPARQL Update, and the graph is read-only here: only queries "
+                "(SELECT, ASK, CONSTRUCT, DESCRIBE) are answered; kg build makes a new graph")
+    match = re.match(r"error at (\d+):(\d+): (.*)", error, re.DOTALL)
+    if not match:
+        return f"{source}: syntax error: {error}"
+    line, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
+    lines = text.splitlines() or [""]
+    code = lines[line - 1] if 0 < line <= len(lines) else ""
+    rest = "\n".join([code[max(column - 1, 0):], *lines[line:]])
+    if not rest.strip() and text.strip():  # the parser ran out of text: point after the last word
+        line = max(i for i, ln in enumerate(lines, 1) if ln.strip())
+        code, column = lines[line - 1], len(lines[line - 1].rstrip()) + 1
+        detail = "the query ends too early (an unclosed { or ( or a missing term?); " + detail
+    if "Prefix not found" in detail:
+        prefixes = re.findall(r"(?<![\w<#/])([A-Za-z][\w-]*):", code[:column])
+        detail = f"unknown prefix {prefixes[-1] + ':' if prefixes else ''} (declare it with PREFIX)"
+    detail = " ".join(detail.split())
+    if len(detail) > 160:
+        detail = detail[:157] + "…"
+    from ..table import display_width
+
+    caret = " " * display_width(code[:max(column - 1, 0)]) + "^"
+    return f"{source}:{line}:{column}: syntax error: {detail}\n  {code}\n  {caret}"
+
+
+def bind_parameters(store, query: LibraryQuery, params: dict[str, str]) -> dict:
+    """The RDF terms ``params`` ({name: what the user typed}) stand for, checked against the header.
+
+    A query without declared parameters takes values in Turtle syntax for any variable it uses.
+
+    Raises:
+        UnknownParameter: a parameter the query does not declare, or a required one missing.
+    """
+    from .lookup import resolve
+
+    if not query.params:
+        for name in params:
+            if not re.search(rf"[?$]{re.escape(name)}\b", query.text):
+                raise UnknownParameter(f"query {query.name!r} declares no parameters and has no variable ?{name}")
+        return {name: resolve(store, "term", value, parameter=name).term for name, value in params.items()}
+    declared = {name: query.parameter(name) for name in params}  # an unknown name raises here
+    missing = [p.name for p in query.params if not p.optional and p.name not in params]
+    if missing:
+        expected = "; ".join(f"{p.name} ({p.type}{', optional' if p.optional else ''}): {p.description}"
+                             for p in query.params)
+        raise UnknownParameter(f"query {query.name!r} needs {', '.join(missing)}; parameters: {expected}")
+    return {name: resolve(store, declared[name].type, value, parameter=name).term for name, value in params.items()}
+
+
+def find_query(query: str | None = None, file: str | Path | None = None) -> LibraryQuery:
+    """The query a user means: a library name, SPARQL text, or a file (``-`` for standard input)."""
+    if file is not None:
+        if query:
+            raise UnknownParameter("give a query as text, as a library name or with -f FILE, not two of them")
+        return query_file(Path(file))
+    if not query:
+        raise UnknownParameter(f"no query given: a SPARQL text, -f FILE or one of: {', '.join(load_library())}")
+    if re.fullmatch(r"[\w-]+", query.strip()):
+        return library_query(query.strip())
+    return parse_query(query, "query")
+
+
+def result_form(result) -> str:
+    """``solutions``, ``boolean`` or ``triples``: the kind of a pyoxigraph query answer."""
+    import pyoxigraph as ox
+
+    if isinstance(result, ox.QueryBoolean):
+        return "boolean"
+    return "solutions" if isinstance(result, ox.QuerySolutions) else "triples"
+
+
+def sorted_triples(result, max_rows: int | None = None) -> list:
+    """The triples of a CONSTRUCT or DESCRIBE answer, without duplicates, in a fixed order.
+
+    Raises:
+        TooManyRows: more than ``max_rows`` distinct triples (counted as they arrive).
+    """
+    triples = set()
+    for triple in result:
+        triples.add(triple)
+        if max_rows and len(triples) > max_rows:
+            raise too_many_rows(max_rows, "triples")
+    return sorted(triples, key=_triple_key)
+
+
+def _triple_key(triple) -> tuple[str, str, str]:
+    return str(triple.subject), str(triple.predicate), str(triple.object)
+
+
+def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
+    """``result`` (from :func:`run`) in ``fmt``: a result format (table, csv, tsv, json, xml) for
+    SELECT and ASK, an RDF format (turtle, ntriples, jsonld, rdfxml, …) or table for triples.
+
+    Raises:
+        UnknownFormat: a format that does not fit the kind of result.
+        TooManyRows: more than ``max_rows`` rows or triples (None or 0: no limit).
+    """
+    import pyoxigraph as ox
+
+    from ..serialize import FORMATS, prefix_options, rdf_format
+
+    form = result_form(result)
+    if form == "triples" and fmt in RESULT_FORMATS and fmt != "table":
+        names = ", ".join(["table", *(f.name for f in FORMATS)])
+        raise UnknownFormat(f"{fmt} is a format for SELECT and ASK results; CONSTRUCT and DESCRIBE give RDF: "
+                            f"use one of {names}")
+    if form != "triples" and fmt not in RESULT_FORMATS:
+        raise UnknownFormat(f"unknown result format {fmt!r} for a {'SELECT' if form == 'solutions' else 'ASK'} "
+                            f"query; known: {', '.join(RESULT_FORMATS)}")
+    if fmt == "table":
+        return (_table(result, form, max_rows) + "\n").encode("utf-8")
+    if form == "triples":
+        target = rdf_format(fmt)
+        triples = sorted_triples(result, max_rows)
+        return ox.serialize(triples, format=target.oxigraph, **prefix_options(target, PREFIXES))
+    wanted = getattr(ox.QueryResultsFormat, fmt.upper())
+    if not max_rows or form == "boolean":
+        return result.serialize(format=wanted)
+    # Rows are counted in TSV, one line per row, as Oxigraph writes them; the TSV is then turned
+    # into the format asked for (exactly: TSV writes every term in full N-Triples syntax).
+    counter = LimitedSink(max_rows + 1, lambda data: data.count(b"\n"), lambda: too_many_rows(max_rows))  # and the header
+    result.serialize(counter, format=ox.QueryResultsFormat.TSV)
+    tsv = counter.getvalue()
+    if fmt == "tsv":
+        return tsv
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=wanted)
+
+
+def compact(term) -> str:
+    """A term for people: IRIs with a known prefix (kgr:park/…), literals as their text."""
+    if term is None:
+        return ""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
+            if term.value.startswith(ns) and len(term.value) > len(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+_INTEGER_TYPES = {"integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"}
+
+
+def _cell(term, width: int = TABLE_CELL_WIDTH):
+    import pyoxigraph as ox
+
+    from ..table import display_width
+
+    if isinstance(term, ox.Literal) and term.datatype.value.rsplit("#", 1)[-1] in _INTEGER_TYPES:
+        try:
+            return int(term.value)
+        except ValueError:
+            pass
+    text = " ".join(compact(term).split())
+    if display_width(text) > width:
+        while display_width(text) > width - 1:
+            text = text[:-1]
+        text += "…"
+    return text
+
+
+def _table(result, form: str, max_rows: int | None = None) -> str:
+    from ..table import format_table
+
+    if form == "boolean":
+        return "true" if bool(result) else "false"
+    if form == "triples":
+        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in sorted_triples(result, max_rows)]
+        return format_table(["subject", "predicate", "object"], rows) + f"\n({len(rows)} triples)"
+    variables = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        if max_rows and len(rows) == max_rows:
+            raise too_many_rows(max_rows)
+        rows.append([_cell(solution[v]) for v in variables])
+    return format_table(variables, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+
+
+def output_format(fmt: str | None, output: str | Path | None, form: str, terminal: bool) -> str:
+    """The format to write: the one asked for, else the output file's extension, else a default
+    (a table on a terminal; CSV for solutions and Turtle for triples otherwise)."""
+    from ..serialize import format_for_path
+
+    if fmt:
+        return fmt.lower()
+    if output and str(output) != "-":
+        suffix = Path(output).suffix.lower()
+        for name, extensions in RESULT_FORMATS.items():
+            if suffix in extensions and (form != "triples" or name == "table"):
+                return name
+        return format_for_path(output).name
+    if terminal:
+        return "table"
+    return "turtle" if form == "triples" else "csv"
+
+
+def answer(query: str | None = None, *, file: str | Path | None = None, params: dict[str, str] | None = None,
+           graph: str | Path | None = None, fmt: str | None = None, output: str | Path | None = None,
+           terminal: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+           max_rows: int | None = DEFAULT_MAX_ROWS) -> bytes:
+    """Everything ``kg query`` does: find the query, bind its parameters, run it, format the answer.
+
+    With a ``timeout`` (seconds; None or 0: none) the query runs in a child process that is
+    killed when the time is up (:mod:`kg.sparql.limits`); ``max_rows`` bounds the rows or triples of
+    the answer. Returns the bytes written to ``output`` (atomically) or, without ``output``, to
+    be printed; nothing is written when the query fails or is stopped.
+
+    Raises:
+        QuerySyntaxError, UnknownQuery, UnknownParameter, UnknownValue, UnknownFormat: (exit 2 or 1).
+        QueryTimeout: the query ran past ``timeout``.
+        TooManyRows: the answer has more than ``max_rows`` rows.
+    """
+    from .limits import run_in_child
+    from ..serialize import write_atomic
+
+    chosen = find_query(query, file)
+    args = (chosen, params or {}, str(graph) if graph else None, fmt, str(output) if output else None, terminal,
+            max_rows)
+    data = run_in_child(evaluate, args, timeout=timeout) if timeout else evaluate(*args)
+    if output and str(output) != "-":
+        write_atomic(output, data)
+    return data
+
+
+def evaluate(query: LibraryQuery, params: dict[str, str], graph: str | None, fmt: str | None, output: str | None,
+             terminal: bool, max_rows: int | None, ready=lambda: None) -> bytes:
+    """Load the dataset, bind ``params``, call ``ready()``, run ``query`` and format its answer."""
+    store = load_dataset(graph)
+    bindings = bind_parameters(store, query, params)
+    ready()
+    result = run(store, query.text, bindings, source=str(query.path or query.name))
+    return format_result(result, output_format(fmt, output, result_form(result), terminal), max_rows=max_rows)
+
+
+def library_listing() -> str:
+    """The library as a table: name, question (中文 / English), parameters."""
+    from ..table import format_table
+
+    rows = []
+    for q in load_library().values():
+        params = ", ".join(p.name + ("?" if p.optional else "") for p in q.params)
+        example = " ".join(f"--param {k}={v}" for k, v in q.example.items())
+        rows.append([q.name, q.title, params or "-", example])
+    return format_table(["name", "question", "parameters (? optional)", "example"], rows)

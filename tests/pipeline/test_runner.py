@@ -1,0 +1,152 @@
+"""Parallel builds are deterministic, rebuilds extract only what changed, long documents are cut."""
+import itertools
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import write_corpus
+from kg.pipeline.build import build_file
+from kg.pipeline.cache import MAX_AGE_DAYS, ExtractionStore, pipeline_fingerprint
+from kg.errors import KgError
+from kg.pipeline.parts import PART_CHARS, part_bounds
+from kg.paths import GAZETTEER_DIR, LEXICON_DIR
+from kg.pipeline.runner import run, run_with_stats
+
+SMALL = ("002_5e76badc1a43d916.txt", "004_35f8017a96e35fe5.txt")
+
+
+@pytest.fixture()
+def small_corpus(tmp_path, corpus_dir) -> Path:
+    """Two short real plans and a made-up one, with a manifest."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in SMALL:
+        shutil.copy(corpus_dir / name, folder / name)
+    (folder / "extra.txt").write_text("莆田市规划\n加快建设莆田高新技术产业开发区，推进兴泉铁路建设。\n", encoding="utf-8")
+    (folder / "MANIFEST.csv").write_text("file,title,issuer\nextra.txt,莆田规划,莆田市人民政府\n", encoding="utf-8")
+    return folder
+
+
+def test_parallel_build_is_byte_identical_to_a_single_process_build(corpus_dir, built_ttl, tmp_path):
+    out = tmp_path / "parallel.ttl"
+    report = build_file(corpus_dir, out, jobs=2)
+    assert report.jobs == 2 and report.extracted == report.documents == 5
+    assert out.read_bytes() == built_ttl.read_bytes()
+
+
+def test_rebuild_extracts_only_the_changed_document(small_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    first = build_file(small_corpus, tmp_path / "a.ttl", cache=cache, jobs=2)
+    assert (first.extracted, first.reused) == (3, 0)
+    again = build_file(small_corpus, tmp_path / "b.ttl", cache=cache, jobs=2)
+    assert (again.extracted, again.reused) == (0, 3)
+    assert (tmp_path / "b.ttl").read_bytes() == (tmp_path / "a.ttl").read_bytes()
+
+    extra = small_corpus / "extra.txt"
+    extra.write_text(extra.read_text(encoding="utf-8") + "建设福州长乐国际机场二期工程。\n", encoding="utf-8")
+    changed = build_file(small_corpus, tmp_path / "c.ttl", cache=cache, jobs=1)
+    assert (changed.extracted, changed.reused) == (1, 2)
+    build_file(small_corpus, tmp_path / "fresh.ttl")  # no cache at all
+    assert (tmp_path / "c.ttl").read_bytes() == (tmp_path / "fresh.ttl").read_bytes()
+    assert "福州长乐国际机场" in (tmp_path / "c.ttl").read_text(encoding="utf-8")
+
+
+def test_a_changed_manifest_row_is_not_served_stale(small_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    build_file(small_corpus, tmp_path / "a.ttl", cache=cache)
+    (small_corpus / "MANIFEST.csv").write_text("file,title,issuer\nextra.txt,莆田市新规划,莆田市人民政府\n",
+                                               encoding="utf-8")
+    report = build_file(small_corpus, tmp_path / "b.ttl", cache=cache)
+    assert (report.extracted, report.reused) == (1, 2)
+    assert "莆田市新规划" in (tmp_path / "b.ttl").read_text(encoding="utf-8")
+
+
+def test_damaged_cache_entries_are_extracted_again(small_corpus, tmp_path):
+    cache = tmp_path / "cache"
+    build_file(small_corpus, tmp_path / "a.ttl", cache=cache)
+    entries = sorted(cache.rglob("*.mentions"))
+    assert len(entries) == 3
+    entries[0].write_bytes(b"not a cache entry")
+    for parts in cache.rglob("*.parts"):
+        parts.write_bytes(parts.read_bytes()[:100])  # truncated: relating must segment again
+    report = build_file(small_corpus, tmp_path / "b.ttl", cache=cache)
+    assert (report.extracted, report.reused) == (1, 2)
+    assert (tmp_path / "b.ttl").read_bytes() == (tmp_path / "a.ttl").read_bytes()
+
+
+def test_a_cache_folder_that_cannot_be_used(small_corpus, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(KgError, match="a-file.*cannot use as cache folder"):
+        build_file(small_corpus, tmp_path / "g.ttl", cache=blocker)
+    assert not (tmp_path / "g.ttl").exists()
+    monkeypatch.setenv("KG_CACHE_DIR", str(blocker))  # the default one: a warning, and no cache
+    report = build_file(small_corpus, tmp_path / "g.ttl", cache=True)
+    assert report.extracted == 3 and any("building without a cache" in w for w in report.warnings)
+
+
+def test_fingerprint_follows_the_word_lists(tmp_path):
+    lexicon, gazetteer = tmp_path / "lexicon", tmp_path / "gazetteer"
+    shutil.copytree(LEXICON_DIR, lexicon)
+    shutil.copytree(GAZETTEER_DIR, gazetteer)
+    before = pipeline_fingerprint(lexicon, gazetteer)
+    assert before == pipeline_fingerprint(LEXICON_DIR, GAZETTEER_DIR)
+    with open(lexicon / "type_suffixes.csv", "a", encoding="utf-8") as handle:
+        handle.write("物流园,Park,IndustrialPark,logistics park,2\n")
+    assert pipeline_fingerprint(lexicon, gazetteer) != before
+
+
+def test_prune_removes_old_entries_and_nothing_else(tmp_path):
+    store = ExtractionStore(tmp_path, persistent=True)
+    old, new = store.folder / ("a" * 64 + ".parts"), store.folder / ("b" * 64 + ".parts")
+    other_pipeline = tmp_path / ("c" * 20)
+    other_pipeline.mkdir()
+    (other_pipeline / ("d" * 64 + ".mentions")).write_bytes(b"x")
+    unrelated = tmp_path / "notes.txt"
+    for path in (old, new, unrelated):
+        path.write_bytes(b"x")
+    stale = time.time() - (MAX_AGE_DAYS + 1) * 86400
+    for path in (old, unrelated, other_pipeline / ("d" * 64 + ".mentions"), other_pipeline):
+        os.utime(path, (stale, stale))
+    store.prune()
+    assert not old.exists() and not other_pipeline.exists()
+    assert new.exists() and unrelated.exists()
+
+
+# ------------------------------------------------------------------ long documents
+def test_part_bounds_cover_the_text_and_respect_the_limit():
+    text = ("第一章 总则\n" + "推进福州都市圈建设。\n" * 30) * 20 + "无换行" * 400
+    bounds = part_bounds(text, limit=500)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(e == b2 for (_, e), (b2, _) in itertools.pairwise(bounds))
+    assert all(0 < e - b <= 500 for b, e in bounds)
+    assert all(text[b:].startswith("第一章") for b, _ in bounds[1:20])  # cut at the 19 chapter headings
+    assert len(bounds) == 20 + 3  # and 1,200 characters without line breaks in three
+
+
+def test_a_long_document_is_built_in_parts_with_whole_document_offsets(corpus_dir, tmp_path):
+    texts = [(corpus_dir / n).read_text(encoding="utf-8") for n in ("000_9863399443ee40d8.txt",
+                                                                     "003_20b0cda982565f63.txt",
+                                                                     "001_5b444185ada568ab.txt")]
+    text = "\n".join(texts)
+    assert len(text) > PART_CHARS
+    bounds = part_bounds(text)
+    assert len(bounds) >= 2
+    corpus = run(write_corpus(tmp_path / "long", {"volume.txt": text}))
+    assert {m.begin for m in corpus.mentions if m.begin >= bounds[1][0]}, "mentions in the second part"
+    for m in corpus.mentions:
+        assert text[m.begin:m.end] == m.anchor
+    evidenced = [r for r in corpus.relations if r.doc_id]
+    assert any(r.begin >= bounds[1][0] for r in evidenced)
+    for r in evidenced:
+        assert text[r.begin:r.end] == r.evidence
+
+    # The second part reads exactly as it would as a document of its own.
+    second = text[bounds[1][0]:bounds[1][1]]
+    alone = run_with_stats(write_corpus(tmp_path / "alone", {"volume.txt": second}))[0]
+    shifted = {(m.begin - bounds[1][0], m.end - bounds[1][0], m.surface, m.type, m.rule) for m in corpus.mentions
+               if bounds[1][0] <= m.begin < bounds[1][1]}
+    assert shifted == {(m.begin, m.end, m.surface, m.type, m.rule) for m in alone.mentions}
