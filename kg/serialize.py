@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -110,54 +113,156 @@ def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str]
     return buffer.getvalue()
 
 
-def check_output(path: str | Path) -> None:
-    """Fail early, before a long build, when ``path`` cannot be written.
+# The files and folders the running command reads (see :func:`reading`); no output may replace them.
+_READING: ContextVar[tuple[Path, ...]] = ContextVar("kg_reading", default=())
+_TEMP_NAME = re.compile(r"^(?P<prefix>.*)(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+
+
+@contextmanager
+def reading(*paths: str | Path | None) -> Iterator[None]:
+    """Declare the inputs of a command (files, or folders read as a whole, like a corpus) for the
+    duration of the block: :func:`check_output` then refuses an output that is one of them, a link
+    or hard link to one, or lies inside one of the folders. ``None`` and ``-`` are ignored."""
+    resolved = tuple(Path(os.path.realpath(p)) for p in paths if p is not None and str(p) != "-")
+    token = _READING.set(_READING.get() + resolved)
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def _kind(mode: int) -> str:
+    return "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else \
+        "a socket" if stat.S_ISSOCK(mode) else "a device"
+
+
+def check_output(path: str | Path) -> Path:
+    """Fail early, before a long build, when ``path`` cannot or must not be written.
+
+    A symbolic link is written through: the file returned is the link's target (links stay links).
+
+    Returns:
+        The file the output will replace or create.
 
     Raises:
-        KgError: the folder does not exist or is not writable, or ``path`` is a folder.
+        KgError: the folder does not exist or is not writable; ``path`` is a folder, a device, a
+            FIFO or a socket; ``path`` is an input of the running command or lies inside a folder
+            it reads (see :func:`reading`).
     """
-    if str(path) == "-":
-        return
     path = Path(path)
+    target = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
+    if not target.parent.is_dir():
         raise KgError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
+    try:
+        info = os.stat(target)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
         raise KgError(f"{path}: is a folder, expected a file name")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise KgError(f"{path}: is {_kind(info.st_mode)}, not a regular file; kg writes only regular files "
+                      "(-o - writes to standard output)")
+    for source in _READING.get():
+        same = target == source or (info is not None and source.is_file() and os.path.samefile(target, source))
+        if same:
+            raise KgError(f"{path}: is an input of this command ({source}); write the output to another file")
+        if source.is_dir() and target.is_relative_to(source):
+            raise KgError(f"{path}: is inside {source}, a folder this command reads; write the output elsewhere")
+    if not os.access(target.parent, os.W_OK | os.X_OK):
         raise KgError(f"{path}: cannot write in {folder}: permission denied")
+    return target
+
+
+def check_output_folder(folder: str | Path) -> None:
+    """Refuse an output folder that is, or lies inside, a folder the running command reads.
+
+    Raises:
+        KgError: naming the folder read.
+    """
+    target = Path(os.path.realpath(folder))
+    for source in _READING.get():
+        if source.is_dir() and target.is_relative_to(source) or target == source:
+            raise KgError(f"{folder}: is inside {source}, which this command reads; write the output elsewhere")
 
 
 @contextmanager
 def atomic_writer(path: str | Path) -> Iterator[BinaryIO]:
     """A binary file handle whose content replaces ``path`` only when the block ends normally.
 
-    Writing goes to a temporary file beside ``path``, which is synced and renamed over it, so
+    Writing goes to a temporary file beside the target, which is synced and renamed over it, so
     readers see the old file or the new one, never a part; on any error or interruption
     (KeyboardInterrupt included) the temporary file is removed and ``path`` is left as it was.
-    ``-`` is standard output.
+    The new file keeps the permissions of the one it replaces, or follows the umask. A symbolic
+    link is written through (its target is replaced). ``-`` is standard output.
 
     Raises:
-        KgError: the folder does not exist or is not writable.
+        KgError: see :func:`check_output`.
     """
     if str(path) == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    check_output(path)
-    path = Path(path)
-    with replacing(path, prefix=f".{path.name}.", failure=f"{path}: cannot write") as handle:
+    target = check_output(path)
+    with replacing(target, prefix=f".{target.name}.", failure=f"{path}: cannot write") as handle:
         yield handle
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (``/proc``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (someone else's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path, prefix: str) -> None:
+    """Remove temporary files ``prefix<pid>.….tmp`` that this user's processes left in ``folder``
+    when they were killed (SIGKILL, a power cut): only that kind, only this user's, and only
+    when the process that made them is gone."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if not match or match["prefix"] != prefix or int(match["pid"]) == os.getpid():
+            continue
+        try:
+            info = os.lstat(folder / name)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not process_alive(int(match["pid"])):
+                os.unlink(folder / name)
+        except OSError:
+            pass  # removed meanwhile by another process
 
 
 @contextmanager
 def replacing(path: Path, *, prefix: str, failure: str, durable: bool = True) -> Iterator[BinaryIO]:
-    """A handle on a temporary file (``prefix``…``.tmp``) beside ``path`` that is renamed over
+    """A handle on a temporary file (``prefix<pid>.…tmp``) beside ``path`` that is renamed over
     ``path`` when the block ends normally and removed on any error or interruption (an OSError
-    becomes a KgError starting with ``failure``). ``durable``: synced and made readable by all
-    first, as outputs are; cache entries skip both."""
+    becomes a KgError starting with ``failure``). ``durable``: synced first and given the mode of
+    the file replaced (or the umask's), and stale temporaries of killed processes removed, as
+    for outputs; cache entries skip all three (they stay private, see :mod:`kg.pipeline.cache`)."""
+    if durable:
+        remove_stale_temporaries(path.parent, prefix)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise KgError(f"{failure}: {exc.strerror or exc}") from exc
     try:
@@ -167,7 +272,11 @@ def replacing(path: Path, *, prefix: str, failure: str, durable: bool = True) ->
                 handle.flush()
                 os.fsync(handle.fileno())
         if durable:
-            os.chmod(tmp, 0o644)
+            try:
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+            except FileNotFoundError:
+                mode = 0o666 & ~_umask()
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -191,16 +300,38 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         handle.write(data)
 
 
+# Characters XML 1.0 cannot carry at all, not even as references (§2.2): C0 controls but tab, LF
+# and CR, and U+FFFE/U+FFFF (as UTF-8; lone surrogates cannot be encoded in the first place).
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def check_xml_characters(data: bytes, what: str) -> bytes:
+    """``data`` (UTF-8 XML), or an error naming the first character XML 1.0 cannot carry.
+
+    Raises:
+        KgError: naming ``what``, the character and the text around it.
+    """
+    bad = _NOT_XML.search(data)
+    if bad:
+        char = bad.group().decode("utf-8")
+        around = data[max(0, bad.start() - 60):bad.end() + 30].decode("utf-8", "replace")
+        raise KgError(f"{what}: a text of the graph holds U+{ord(char):04X}, which XML 1.0 cannot carry "
+                      f"(near {around!r}); choose Turtle, N-Triples or JSON-LD, or remove the character")
+    return data
+
+
 class _XmlCarriageReturns:
     """A binary writer writing a carriage return as ``&#13;``: a raw one is read back as a line feed
     by every conforming XML parser (XML 1.0 §2.11), so literals would lose it. In RDF/XML a CR
-    can only stand in text or attribute values, where the reference means the same character."""
+    can only stand in text or attribute values, where the reference means the same character.
+    A character XML cannot carry at all stops the writing (see :func:`check_xml_characters`)."""
 
     def __init__(self, handle: BinaryIO):
         self.handle = handle
 
     def write(self, data: bytes) -> int:
-        self.handle.write(bytes(data).replace(b"\r", b"&#13;"))
+        data = check_xml_characters(bytes(data), "RDF/XML")
+        self.handle.write(data.replace(b"\r", b"&#13;"))
         return len(data)
 
     def flush(self) -> None:

@@ -114,6 +114,7 @@ def export_city(name: str, output: str | Path | None = None, graph_path: str | P
         UnknownCity: no city or county is called ``name``, or several are.
         KgError: unreadable or empty graph, unknown format, output path not writable.
     """
+    from ..serialize import reading
     from .subgraph import find_city
     from .visualize import open_store, page_file_name
 
@@ -123,7 +124,8 @@ def export_city(name: str, output: str | Path | None = None, graph_path: str | P
     result = city_export(store, city, fmt, provenance=provenance, source=Path(graph_path or DEFAULT_GRAPH).name)
     if output is None:
         output = Path(page_file_name(_code(city), _english(store, city))).with_suffix(EXTENSIONS[fmt])
-    _write(result, output)
+    with reading(graph_path or DEFAULT_GRAPH):
+        _write(result, output)
     return result, str(output)
 
 
@@ -144,20 +146,21 @@ def export_all_cities(folder: str | Path, graph_path: str | Path | None = None, 
     source = Path(graph_path or DEFAULT_GRAPH).name
     exports = [city_export(store, c, fmt, provenance=provenance, links=names if fmt == "html" else None,
                            source=source) for c in cities]
-    folder = ensure_folder(folder)
-    for result in exports:
-        _write(result, folder / names[result.city.iri])
     rows = [["city", "name_en", "code", "file", "entities", "relations", "triples"]]
     rows += [[e.city.name, _english(store, e.city), _code(e.city), names[e.city.iri], e.entities, e.relations,
               e.triples] for e in exports]
-    from ..serialize import write_atomic
+    from ..serialize import reading, write_atomic
 
-    write_atomic(folder / "index.csv", _csv_bytes(rows))
-    if fmt == "html":
-        entries = [IndexEntry(href=names[e.city.iri], label=e.city.name, label_en=_english(store, e.city),
-                              nodes=e.entities, edges=e.relations) for e in exports]
-        write_atomic(folder / "index.html", render_index(entries, title=WHOLE_TITLE,
-                                                         subtitle="城市子图 City subgraphs").encode("utf-8"))
+    with reading(graph_path or DEFAULT_GRAPH):
+        folder = ensure_folder(folder)
+        for result in exports:
+            _write(result, folder / names[result.city.iri])
+        write_atomic(folder / "index.csv", _csv_bytes(rows))
+        if fmt == "html":
+            entries = [IndexEntry(href=names[e.city.iri], label=e.city.name, label_en=_english(store, e.city),
+                                  nodes=e.entities, edges=e.relations) for e in exports]
+            write_atomic(folder / "index.html", render_index(entries, title=WHOLE_TITLE,
+                                                             subtitle="城市子图 City subgraphs").encode("utf-8"))
     return exports
 
 
@@ -206,10 +209,11 @@ def _rdf_bytes(triples: list, name: str) -> bytes:
     import pyoxigraph as ox
 
     from ..prefixes import PREFIXES
-    from ..serialize import prefix_options, rdf_format
+    from ..serialize import check_xml_characters, prefix_options, rdf_format
 
     fmt = rdf_format(name)
-    return ox.serialize(triples, format=fmt.oxigraph, **prefix_options(fmt, PREFIXES))
+    data = ox.serialize(triples, format=fmt.oxigraph, **prefix_options(fmt, PREFIXES))
+    return check_xml_characters(data, "RDF/XML") if fmt.name == "rdfxml" else data
 
 
 def _flat(graph):
@@ -238,9 +242,11 @@ def _flat(graph):
 def _graphml(graph) -> bytes:
     import networkx as nx
 
+    from ..serialize import check_xml_characters
+
     buffer = io.BytesIO()
     nx.write_graphml(_flat(graph), buffer, encoding="utf-8", named_key_ids=True)
-    return buffer.getvalue()
+    return check_xml_characters(buffer.getvalue(), "GraphML")
 
 
 def _gexf(graph) -> bytes:
@@ -259,7 +265,9 @@ def _gexf(graph) -> bytes:
                        "position": {"x": positions[node][0], "y": -positions[node][1], "z": 0.0}}
     buffer = io.BytesIO()
     nx.write_gexf(flat, buffer, encoding="utf-8")
-    return re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue(), count=1)
+    from ..serialize import check_xml_characters
+
+    return check_xml_characters(re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue(), count=1), "GEXF")
 
 
 def _tables(graph) -> dict[str, bytes]:

@@ -109,7 +109,7 @@ def write_page(output: str | Path | None, graph_path: str | Path | None = None, 
         UnknownCity: ``city`` names no city or county, or more than one.
         KgError: unreadable or empty graph, output folder missing.
     """
-    from ..serialize import write_atomic
+    from ..serialize import reading, write_atomic
     from .subgraph import find_city
 
     _check_layout(layout)
@@ -121,7 +121,8 @@ def write_page(output: str | Path | None, graph_path: str | Path | None = None, 
     if output is None:
         output = page_file_name(found.iri.rsplit("/", 1)[1], _english_names(store).get(found.iri, "")) \
             if found else "kg-viz.html"
-    write_atomic(output, html.encode("utf-8"))
+    with reading(graph_path or DEFAULT_GRAPH):
+        write_atomic(output, html.encode("utf-8"))
     return Path(output)
 
 
@@ -173,13 +174,14 @@ def city_pages(store, *, layout: str = "force", whole_graph: bool = True, source
 
 def write_city_pages(folder: str | Path, graph_path: str | Path | None = None, *, layout: str = "force") -> list[Path]:
     """Write :func:`city_pages` into ``folder`` (created if missing), each file atomically."""
-    from ..serialize import write_atomic
+    from ..serialize import reading, write_atomic
 
     store = open_store(graph_path)
     pages = city_pages(store, layout=layout, source=Path(graph_path or DEFAULT_GRAPH).name)
-    folder = ensure_folder(folder)
-    for name, html in pages.items():
-        write_atomic(folder / name, html.encode("utf-8"))
+    with reading(graph_path or DEFAULT_GRAPH):
+        folder = ensure_folder(folder)
+        for name, html in pages.items():
+            write_atomic(folder / name, html.encode("utf-8"))
     return [folder / name for name in pages]
 
 
@@ -187,9 +189,13 @@ def ensure_folder(folder: str | Path) -> Path:
     """``folder``, created if missing (its parent must exist).
 
     Raises:
-        KgError: the parent is missing, or ``folder`` is a file.
+        KgError: the parent is missing, ``folder`` is a file, or it lies inside an input of the
+            running command (see :func:`kg.serialize.reading`).
     """
+    from ..serialize import check_output_folder
+
     folder = Path(folder)
+    check_output_folder(folder)
     if folder.exists() and not folder.is_dir():
         raise KgError(f"{folder}: is a file, expected a folder")
     try:

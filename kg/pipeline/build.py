@@ -61,14 +61,16 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
             user's cache folder, ``None`` for none.
 
     Raises:
-        KgError: bad input or an unwritable output, with a message naming the file.
+        KgError: bad input or an unwritable output, with a message naming the file; an output that
+            lies inside ``corpus_dir`` or is not a regular file (see :func:`kg.serialize.check_output`).
     """
     from ..prefixes import PREFIXES
-    from ..serialize import check_output, format_for_path, rdf_format, write_graph
+    from ..serialize import check_output, format_for_path, rdf_format, reading, write_graph
 
     rdf = rdf_format(fmt) if fmt else format_for_path(output) if str(output) != "-" else rdf_format("turtle")
-    check_output(output)
-    with paused_gc():
+    with reading(corpus_dir), paused_gc():
+        if str(output) != "-":
+            check_output(output)
         corpus, stats = run_with_stats(corpus_dir, progress=progress, jobs=jobs, cache=cache)
         clock = Clock()
         triples = corpus_graph_triples(corpus)
