@@ -98,13 +98,18 @@ def _die_with_parent(parent: int) -> None:
         os._exit(128 + signal.SIGTERM)
 
 
-def _extract_task(source: _Source) -> tuple[list[Mention], bool]:
-    """(mentions, reused) of one document, from the store or by extracting it."""
+def _extract_task(source: _Source) -> tuple[list[Mention], bool, str]:
+    """(mentions, reused, warning) of one document, from the store or by extracting it; a damaged
+    entry is extracted again, with a warning."""
     store: ExtractionStore = _state["store"]
     key = source.key
-    mentions = store.load_mentions(key)
+    warning = ""
+    try:
+        mentions = store.load_mentions(key)
+    except DamagedEntry as exc:
+        mentions, warning = None, f"{source.doc.path}: damaged cache entry ({exc}), extracted again"
     if mentions is not None:
-        return mentions, True
+        return mentions, True, warning
     doc = source.document()
     mentions = []
 
@@ -115,7 +120,7 @@ def _extract_task(source: _Source) -> tuple[list[Mention], bool]:
 
     with _naming_bugs(doc, "extraction"):
         store.save(key, parts(), mentions)
-    return mentions, False
+    return mentions, False, warning
 
 
 @contextmanager
@@ -287,9 +292,10 @@ def _run(corpus_dir: Path, progress: Progress | None, jobs: int, cache) -> tuple
         mentions: list[Mention] = []
         reused = 0
         with _mapper(jobs, sources, store) as (map_, tasks):
-            for i, (doc_mentions, from_cache) in enumerate(map_(_extract_task, tasks)):
+            for i, (doc_mentions, from_cache, warning) in enumerate(map_(_extract_task, tasks)):
                 mentions.extend(doc_mentions)
                 reused += from_cache
+                warnings += [warning] if warning else []
                 if progress:
                     progress(documents[i].doc_id, i + 1, len(documents))
         clock.lap("extract")
