@@ -19,7 +19,9 @@ def library_errors(func):
         try:
             return func(*args, **kwargs)
         except KgError as exc:
-            error = click.ClickException(str(exc))
+            from .table import printable
+
+            error = click.ClickException(printable(str(exc)))
             error.exit_code = getattr(exc, "exit_code", 1)
             raise error from exc
 
@@ -136,7 +138,7 @@ def build(corpus_dir: Path, output: Path, fmt: str | None, jobs: int, cache_dir:
         kg build ../shared/corpus -o - --format jsonld --no-cache > fujian.jsonld
     """
     from .pipeline.build import build_file
-    from .table import format_table
+    from .table import format_table, printable
 
     show = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=1, label="extracting", file=sys.stderr) if show else None
@@ -155,7 +157,7 @@ def build(corpus_dir: Path, output: Path, fmt: str | None, jobs: int, cache_dir:
             if bar is not None:
                 bar.render_finish()
         for warning in report.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {printable(warning)}", err=True)
         if not quiet:
             click.echo(f"{report.output}: {report.triples} triples from {report.documents} documents "
                        f"({report.extracted} extracted, {report.reused} from the cache; {report.jobs} jobs), "
@@ -171,6 +173,7 @@ def build(corpus_dir: Path, output: Path, fmt: str | None, jobs: int, cache_dir:
 @cli.command()
 @graph_option
 @click.option("--top", default=10, show_default=True, help="How many best-connected entities to list.")
+@interruptible
 @library_errors
 def stats(graph: Path | None, top: int):
     """Counts by type and relation, the documents, and the best-connected entities.
@@ -182,10 +185,10 @@ def stats(graph: Path | None, top: int):
     """
     from .serialize import load_store
     from .outputs.stats import graph_stats
-    from .table import format_table
+    from .table import format_table, printable
 
     s = graph_stats(load_store([graph or DEFAULT_GRAPH]), top=top)
-    click.echo(f"{graph or DEFAULT_GRAPH}: {s.triples} triples\n")
+    click.echo(f"{printable(str(graph or DEFAULT_GRAPH))}: {s.triples} triples\n")
     click.echo(format_table(["type", "entities"], [[t, n] for t, n in s.entities.items()]) + "\n")
     click.echo(format_table(["relation", "edges"], [[p, n] for p, n in s.relations.items()]) + "\n")
     click.echo(format_table(["document", "title", "mentions"], [list(d) for d in s.documents]) + "\n")
@@ -194,6 +197,7 @@ def stats(graph: Path | None, top: int):
 
 @cli.command()
 @graph_option
+@interruptible
 @library_errors
 def validate(graph: Path | None):
     """Check a graph against the SHACL shapes of ontology/shapes.ttl (exit 1 on violations).
@@ -220,6 +224,7 @@ def validate(graph: Path | None):
 @click.option("--details/--no-details", default=True, show_default=True, help="List missed and spurious items.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the figures and lists as JSON to this file.")
+@interruptible
 @library_errors
 def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, details: bool, json_path: Path | None):
     """Precision, recall and F1 of a graph against hand-annotated chunks, per type and relation.
@@ -235,9 +240,13 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
 
     from .outputs.evaluate import evaluate as run_evaluation
     from .paths import default_corpus_dir
-    from .serialize import load_store, write_atomic
-    from .table import format_table
+    from .serialize import check_output, load_store, reading, write_atomic
+    from .table import format_table, printable
 
+    inputs = reading(graph or DEFAULT_GRAPH, gold_dir, corpus_dir or default_corpus_dir())
+    if json_path:
+        with inputs:
+            check_output(json_path)  # before the work, not after it
     result = run_evaluation(load_store([graph or DEFAULT_GRAPH]), gold_dir, corpus_dir or default_corpus_dir())
     rows = [[key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"]
             for key, s in result.scores.items()]
@@ -250,9 +259,10 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
             for key in sorted(items):
                 click.echo(f"\n{key} {title} ({len(items[key])})")
                 for item in items[key]:
-                    click.echo(f"  {item}")
+                    click.echo(f"  {printable(str(item))}")
     if json_path:
-        write_atomic(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
+        with inputs:
+            write_atomic(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def _names_option(known_attr: str, what: str):
@@ -302,6 +312,7 @@ def _city_usage_errors(func):
               metavar="DIR", help="Write a page per prefecture-level city, one of the whole graph and an index.html "
                                   "into DIR.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the web browser afterwards.")
+@interruptible
 @library_errors
 @_city_usage_errors
 def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, layout: str, output: Path | None,
@@ -349,6 +360,7 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
                                                     "evidence sentences or documents.")
 @click.option("--all-cities", "all_cities", is_flag=True,
               help="One file per prefecture-level city into the folder -o, with index.csv (counts).")
+@interruptible
 @library_errors
 @_city_usage_errors
 def export(city: str | None, graph: Path | None, fmt: str | None, output: Path | None, no_provenance: bool,
@@ -404,6 +416,7 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
 @click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(min=0),
               help="Largest answer, in rows (triples for CONSTRUCT); a larger one is refused (0: no limit).")
 @click.option("--list", "list_queries", is_flag=True, help="List the questions of the query library and exit.")
+@interruptible
 @library_errors
 def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: Path | None, fmt: str | None,
           output: Path | None, timeout: float, max_rows: int, list_queries: bool):
@@ -423,6 +436,8 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         kg query -f my.rq --graph fujian.ttl -o answer.csv --timeout 600 --max-rows 0
         kg query city_subgraph -p city=厦门 --format turtle > xiamen.ttl
     """
+    from .paths import ONTOLOGY_FILE
+    from .serialize import check_output, reading
     from .sparql.query import answer, library_listing
 
     if list_queries:
@@ -434,8 +449,11 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--param")
         bindings[name.strip()] = value
-    data = answer(query, file=file, params=bindings, graph=graph, fmt=fmt, output=output,
-                  terminal=sys.stdout.isatty(), timeout=timeout, max_rows=max_rows)
+    with reading(graph or DEFAULT_GRAPH, ONTOLOGY_FILE, file):
+        if output is not None and str(output) != "-":
+            check_output(output)  # before the query runs
+        data = answer(query, file=file, params=bindings, graph=graph, fmt=fmt, output=output,
+                      terminal=sys.stdout.isatty(), timeout=timeout, max_rows=max_rows)
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -481,6 +499,7 @@ def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int,
 @click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
 @click.option("--user", default=None, help="User name, for servers that ask for one; the password is read from "
                                            "$KG_PUSH_PASSWORD or asked for.")
+@interruptible
 @library_errors
 def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool, user: str | None):
     """Load the graph and its ontology into any SPARQL 1.1 Graph Store Protocol server.

@@ -25,6 +25,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Characters that never occur in a text document: C0 controls (tab, LF, CR excepted; a form feed is
 # read as a line break), DEL, and the noncharacters U+FFFE/U+FFFF.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+# Control characters in a file or folder name (C0, DEL, C1): the name becomes a document identifier.
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 # GB18030 decodes almost any byte string, so a GB18030 reading must look like Chinese: among its
 # Han characters, this share must be among the 3,755 most common ones (GB2312 level 1). Real plans
@@ -237,6 +239,10 @@ def find_documents(corpus_dir: Path) -> tuple[list[Path], list[str]]:
             raise CorpusEncodingError(f"{os.fsencode(path.parent).decode('utf-8', 'replace')}/{raw!r}: file name "
                                       "is not UTF-8 (unpacked from a GBK zip file?); rename it, e.g. with "
                                       "convmv -f gbk -t utf-8") from None
+        bad = _NAME_CONTROL.search(path.relative_to(corpus_dir).as_posix())
+        if bad:  # it would reach XML outputs (which cannot carry it) and terminals (which obey it)
+            raise CorpusEncodingError(f"{path}: file name holds a control character (U+{ord(bad.group()):04X}); "
+                                      "rename the file")
     return sorted(found, key=lambda p: p.relative_to(corpus_dir).as_posix()), sorted(warnings)
 
 
