@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
@@ -90,6 +92,16 @@ def interruptible(func):
                 signal.signal(s, h)
 
     return wrapper
+
+
+@contextmanager
+def _several_files() -> Iterator[None]:
+    """An interruption of a command writing a folder of files says what is left (each file is atomic)."""
+    try:
+        yield
+    except Interrupted as exc:
+        exc.outcome = "files written before it are complete, none is half-written"
+        raise
 
 
 def _identity(path: Path) -> tuple:
@@ -335,7 +347,8 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
     if all_cities is not None:
         if city or types or relations or output:
             raise click.UsageError("--all-cities takes no --city, --type, --relation or -o")
-        written = visualize.write_city_pages(all_cities, graph, layout=layout)
+        with _several_files():
+            written = visualize.write_city_pages(all_cities, graph, layout=layout)
         click.echo(f"{len(written)} pages written to {all_cities}", err=True)
         target = all_cities / "index.html"
     else:
@@ -386,7 +399,9 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
     if all_cities:
         if city or output is None:
             raise click.UsageError("--all-cities takes no CITY and needs -o DIR")
-        for result in exporter.export_all_cities(output, graph, fmt=fmt, provenance=provenance):
+        with _several_files():
+            results = exporter.export_all_cities(output, graph, fmt=fmt, provenance=provenance)
+        for result in results:
             click.echo(f"{result.city.name}: {result.entities} entities, {result.relations} relations, "
                        f"{result.triples} triples", err=True)
         return

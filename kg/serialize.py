@@ -115,7 +115,7 @@ def serialize(triples: Iterable[tuple], fmt: RdfFormat, prefixes: dict[str, str]
 
 # The files and folders the running command reads (see :func:`reading`); no output may replace them.
 _READING: ContextVar[tuple[Path, ...]] = ContextVar("kg_reading", default=())
-_TEMP_NAME = re.compile(r"^(?P<prefix>.*)(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp$")
+_TEMP_TAIL = re.compile(r"^(\d+)\.[A-Za-z0-9_]+\.tmp$")  # after the prefix: <pid>.<random>.tmp
 
 
 @contextmanager
@@ -241,12 +241,12 @@ def remove_stale_temporaries(folder: Path, prefix: str) -> None:
     except OSError:
         return
     for name in names:
-        match = _TEMP_NAME.match(name)
-        if not match or match["prefix"] != prefix or int(match["pid"]) == os.getpid():
+        match = _TEMP_TAIL.match(name[len(prefix):]) if name.startswith(prefix) else None
+        if not match or int(match[1]) == os.getpid():
             continue
         try:
             info = os.lstat(folder / name)
-            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not process_alive(int(match["pid"])):
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and not process_alive(int(match[1])):
                 os.unlink(folder / name)
         except OSError:
             pass  # removed meanwhile by another process

@@ -1,4 +1,5 @@
-"""Parallel builds are deterministic, rebuilds extract only what changed, long documents are cut."""
+"""Parallel builds are deterministic, rebuilds extract only what changed, long documents are cut
+(the cache itself: tests/pipeline/test_cache.py)."""
 import itertools
 import os
 import shutil
@@ -9,10 +10,7 @@ import pytest
 
 from conftest import write_corpus
 from kg.pipeline.build import build_file
-from kg.pipeline.cache import MAX_AGE_DAYS, ExtractionStore, pipeline_fingerprint
-from kg.errors import KgError
 from kg.pipeline.parts import PART_CHARS, part_bounds
-from kg.paths import GAZETTEER_DIR, LEXICON_DIR
 from kg.pipeline.runner import run, run_with_stats
 
 SMALL = ("002_5e76badc1a43d916.txt", "004_35f8017a96e35fe5.txt")
@@ -62,58 +60,6 @@ def test_a_changed_manifest_row_is_not_served_stale(small_corpus, tmp_path):
     report = build_file(small_corpus, tmp_path / "b.ttl", cache=cache)
     assert (report.extracted, report.reused) == (1, 2)
     assert "莆田市新规划" in (tmp_path / "b.ttl").read_text(encoding="utf-8")
-
-
-def test_damaged_cache_entries_are_extracted_again(small_corpus, tmp_path):
-    cache = tmp_path / "cache"
-    build_file(small_corpus, tmp_path / "a.ttl", cache=cache)
-    entries = sorted(cache.rglob("*.mentions"))
-    assert len(entries) == 3
-    entries[0].write_bytes(b"not a cache entry")
-    for parts in cache.rglob("*.parts"):
-        parts.write_bytes(parts.read_bytes()[:100])  # truncated: relating must segment again
-    report = build_file(small_corpus, tmp_path / "b.ttl", cache=cache)
-    assert (report.extracted, report.reused) == (1, 2)
-    assert (tmp_path / "b.ttl").read_bytes() == (tmp_path / "a.ttl").read_bytes()
-
-
-def test_a_cache_folder_that_cannot_be_used(small_corpus, tmp_path, monkeypatch):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(KgError, match="a-file.*cannot use as cache folder"):
-        build_file(small_corpus, tmp_path / "g.ttl", cache=blocker)
-    assert not (tmp_path / "g.ttl").exists()
-    monkeypatch.setenv("KG_CACHE_DIR", str(blocker))  # the default one: a warning, and no cache
-    report = build_file(small_corpus, tmp_path / "g.ttl", cache=True)
-    assert report.extracted == 3 and any("building without a cache" in w for w in report.warnings)
-
-
-def test_fingerprint_follows_the_word_lists(tmp_path):
-    lexicon, gazetteer = tmp_path / "lexicon", tmp_path / "gazetteer"
-    shutil.copytree(LEXICON_DIR, lexicon)
-    shutil.copytree(GAZETTEER_DIR, gazetteer)
-    before = pipeline_fingerprint(lexicon, gazetteer)
-    assert before == pipeline_fingerprint(LEXICON_DIR, GAZETTEER_DIR)
-    with open(lexicon / "type_suffixes.csv", "a", encoding="utf-8") as handle:
-        handle.write("物流园,Park,IndustrialPark,logistics park,2\n")
-    assert pipeline_fingerprint(lexicon, gazetteer) != before
-
-
-def test_prune_removes_old_entries_and_nothing_else(tmp_path):
-    store = ExtractionStore(tmp_path, persistent=True)
-    old, new = store.folder / ("a" * 64 + ".parts"), store.folder / ("b" * 64 + ".parts")
-    other_pipeline = tmp_path / ("c" * 20)
-    other_pipeline.mkdir()
-    (other_pipeline / ("d" * 64 + ".mentions")).write_bytes(b"x")
-    unrelated = tmp_path / "notes.txt"
-    for path in (old, new, unrelated):
-        path.write_bytes(b"x")
-    stale = time.time() - (MAX_AGE_DAYS + 1) * 86400
-    for path in (old, unrelated, other_pipeline / ("d" * 64 + ".mentions"), other_pipeline):
-        os.utime(path, (stale, stale))
-    store.prune()
-    assert not old.exists() and not other_pipeline.exists()
-    assert new.exists() and unrelated.exists()
 
 
 # ------------------------------------------------------------------ long documents
