@@ -10,7 +10,7 @@ import pytest
 
 from conftest import write_corpus
 from kg.pipeline.build import build_file
-from kg.pipeline.parts import PART_CHARS, part_bounds
+from kg.pipeline.parts import LINE_CHARS, PART_CHARS, part_bounds
 from kg.pipeline.runner import run, run_with_stats
 
 SMALL = ("002_5e76badc1a43d916.txt", "004_35f8017a96e35fe5.txt")
@@ -96,3 +96,31 @@ def test_a_long_document_is_built_in_parts_with_whole_document_offsets(corpus_di
     shifted = {(m.begin - bounds[1][0], m.end - bounds[1][0], m.surface, m.type, m.rule) for m in corpus.mentions
                if bounds[1][0] <= m.begin < bounds[1][1]}
     assert shifted == {(m.begin, m.end, m.surface, m.type, m.rule) for m in alone.mentions}
+
+
+def test_a_long_line_dense_with_names_is_cut_into_parts_of_its_own(tmp_path):
+    """One line of 12,000 characters listing names (a spreadsheet pasted as text) is cut at
+    sentence ends into parts of at most LINE_CHARS, so rules that compare the names of a part
+    with one another see a bounded number; the lines around it stay parts of their own."""
+    names = ["福州长乐国际机场", "兴泉铁路", "莆田高新技术产业开发区", "福清融侨经济技术开发区", "厦门新机场"]
+    sentences = [f"推进{names[i % 5]}、{names[(i + 1) % 5]}和{names[(i + 2) % 5]}建设。" for i in range(400)]
+    line = "".join(sentences)
+    head, tail = "福州市规划\n", "\n第二章 布局\n加快建设福州长乐国际机场。\n"
+    text = head + line + tail
+    assert len(line) > 5 * LINE_CHARS
+    bounds = part_bounds(text)
+    assert bounds[0] == (0, len(head)) and bounds[-1] == (len(head) + len(line), len(text))
+    pieces = bounds[1:-1]
+    assert all(e - b <= LINE_CHARS and text[e - 1] == "。" for b, e in pieces)
+    assert pieces[0][0] == len(head) and pieces[-1][1] == len(head) + len(line)
+    corpus = run(write_corpus(tmp_path / "c", {"list.txt": text}))
+    for m in corpus.mentions:
+        assert text[m.begin:m.end] == m.anchor
+    found = {(m.begin, m.surface) for m in corpus.mentions if m.surface == "莆田高新技术产业开发区"}
+    assert len(found) == text.count("莆田高新技术产业开发区")  # in every piece, none lost at a cut
+
+
+def test_plans_are_not_cut(corpus_dir):
+    for path in sorted(corpus_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        assert part_bounds(text) == [(0, len(text))], path.name
