@@ -43,7 +43,7 @@ from ..paths import GAZETTEER_DIR, LEXICON_DIR
 FORMAT_VERSION = 2  # 1: pickles (never read: they could run code)
 MAX_AGE_DAYS = 30
 # The stages whose output is stored; the fingerprint covers them and every kg module they import.
-EXTRACTION_MODULES = ("pipeline.load", "pipeline.parts", "pipeline.cache")
+EXTRACTION_MODULES = ("pipeline.load", "pipeline.stages", "pipeline.cache")
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the kg package
 _FINGERPRINT = re.compile(r"^[0-9a-f]{20}$")
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.(parts|mentions)$")

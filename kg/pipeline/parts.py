@@ -1,5 +1,6 @@
 """Long documents are processed in parts: cut at chapter or paragraph ends, each part normalized,
-segmented, extracted and related on its own, offsets then shifted to the whole document.
+segmented, extracted and related on its own (by :mod:`kg.pipeline.stages`), offsets then shifted
+to the whole document.
 
 Extraction and relating time grow faster than linearly with the names in one text (rules compare
 names with one another: 8 times the text, 50 times the time), and a segmentation holds about 150
@@ -13,12 +14,10 @@ of names. Lines of plans are far shorter (751 characters at most in the corpus).
 """
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from ..model import Document, Entity, Mention, Relation, Segmented
+from ..model import Mention, Segmented
 
 PART_CHARS = 100_000  # longer documents are cut into parts of at most this many characters
 LINE_CHARS = 2_000  # longer lines are cut into parts of their own of at most this many characters
@@ -92,44 +91,9 @@ def _cut(text: str, start: int, end: int, limit: int, patterns: tuple[re.Pattern
     return bounds + [(start, end)] if end > start else bounds
 
 
-def _shift(m: Mention, text_offset: int, norm_offset: int) -> Mention:
+def shift_mention(m: Mention, text_offset: int, norm_offset: int) -> Mention:
+    """``m`` with its offsets moved from a part to the whole document (or back, with negative offsets)."""
     if not text_offset and not norm_offset:
         return m
     return replace(m, begin=m.begin + text_offset, end=m.end + text_offset,
                    nbegin=m.nbegin + norm_offset, nend=m.nend + norm_offset)
-
-
-def iter_parts(doc: Document) -> Iterator[Part]:
-    """Normalize and segment ``doc``, one part at a time."""
-    from .normalize import normalize
-    from .segment import segment
-
-    norm_offset = 0
-    for begin, end in part_bounds(doc.text):
-        piece = doc if (begin, end) == (0, len(doc.text)) else replace(doc, text=doc.text[begin:end])
-        seg = segment(normalize(piece))
-        yield Part(begin, end, norm_offset, seg)
-        norm_offset += len(seg.text) + 1
-
-
-def extract_parts(doc: Document) -> Iterator[tuple[Part, list[Mention]]]:
-    """Each part of ``doc`` with its mentions, whose offsets refer to the whole document."""
-    from .extract import extract
-
-    for p in iter_parts(doc):
-        yield p, [_shift(m, p.begin, p.norm_offset) for m in extract(p.seg)]
-
-
-def relate_document(parts: Iterable[Part], mentions: list[Mention], entities: dict[str, Entity],
-                    relator) -> list[Relation]:
-    """Relations evidenced in one document, from its parts (in order) and its resolved mentions."""
-    mentions = sorted(mentions, key=lambda m: m.nbegin)
-    starts = [m.nbegin for m in mentions]
-    out = []
-    for p in parts:
-        first = bisect.bisect_left(starts, p.norm_offset)
-        last = bisect.bisect_right(starts, p.norm_offset + len(p.seg.text))
-        own = [_shift(m, -p.begin, -p.norm_offset) for m in mentions[first:last]]
-        for r in relator.relate(p.seg, own, entities):
-            out.append(replace(r, begin=r.begin + p.begin, end=r.end + p.begin) if p.begin else r)
-    return out

@@ -1,4 +1,4 @@
-"""The build: load → normalize → segment → extract → resolve → relate, over a corpus folder.
+"""Running the build over a corpus folder: the stages of :mod:`kg.pipeline.stages`, in processes.
 
 1. *load* (this process): list, read and decode every document, in file-name order, so that a bad
    file stops the build before any work and the same file is always reported.
@@ -31,7 +31,8 @@ from .cache import DamagedEntry, ExtractionStore, default_cache_dir, pipeline_fi
 from ..errors import CorpusNotFound, KgError
 from .load import decode, find_documents, load_manifest, make_document, read_bytes
 from ..model import Corpus, Document, Entity, Mention, Relation
-from .parts import extract_parts, iter_parts, relate_document
+from . import stages as pipeline
+from .stages import Stages
 
 Progress = Callable[[str, int, int], None]  # (document id, done, total)
 
@@ -70,9 +71,9 @@ class _Source:
 _state: dict = {}
 
 
-def _init_worker(store: ExtractionStore, entities: dict[str, Entity] | None, parent: int = 0) -> None:
+def _init_worker(store: ExtractionStore, stages: Stages, entities: dict[str, Entity] | None, parent: int = 0) -> None:
     """Set up a worker (``parent``: the build's process id, for a worker process; 0 in-process)."""
-    _state.update(store=store, entities=entities)
+    _state.update(store=store, stages=stages, entities=entities)
     if parent:
         # Collect this worker's garbage, but never walk the objects inherited from the build
         # (walking them would also copy every page the fork shares).
@@ -114,7 +115,7 @@ def _extract_task(source: _Source) -> tuple[list[Mention], bool, str]:
     mentions = []
 
     def parts():
-        for part, part_mentions in extract_parts(doc):
+        for part, part_mentions in pipeline.extract_document(doc, _state["stages"]):
             mentions.extend(part_mentions)
             yield part
 
@@ -136,29 +137,25 @@ def _naming_bugs(doc: Document, stage: str) -> Iterator[None]:
 
 
 def _relate_task(task: tuple[_Source, list[Mention]]) -> list[Relation]:
-    from ..knowledge.gazetteer import load_gazetteer
-    from ..knowledge.lexicon import load_lexicon
-    from .relate import Relator
-
     source, mentions = task
-    if "relator" not in _state:
-        _state["relator"] = Relator(load_gazetteer(), load_lexicon())
     doc = source.document()
-    args = (mentions, _state["entities"], _state["relator"])
+    stages = _state["stages"]
+    args = (mentions, _state["entities"], stages)
     with _naming_bugs(doc, "relating"):
         try:
-            return relate_document(_state["store"].iter_parts(source.key, doc), *args)
-        except DamagedEntry:
-            return relate_document(iter_parts(doc), *args)
+            return pipeline.relate_document(_state["store"].iter_parts(source.key, doc), *args)
+        except DamagedEntry:  # changed since extraction: segment again
+            return pipeline.relate_document(pipeline.prepare(doc, stages), *args)
 
 
 @contextmanager
-def _mapper(jobs: int, sources: list[_Source], store: ExtractionStore, entities=None) -> Iterator[tuple]:
+def _mapper(jobs: int, sources: list[_Source], store: ExtractionStore, stages: Stages,
+            entities=None) -> Iterator[tuple]:
     """``(map, sources)``: ``map(func, items)`` in this process, or over a pool of ``jobs``
     processes, and the sources as that map should send them."""
     workers = min(jobs, len(sources))
     if workers <= 1:
-        _init_worker(store, entities)
+        _init_worker(store, stages, entities)
         try:
             yield map, sources
         finally:
@@ -168,7 +165,7 @@ def _mapper(jobs: int, sources: list[_Source], store: ExtractionStore, entities=
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     # A process pool that notices a worker dying (killed, out of memory) instead of waiting forever.
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(store, entities, os.getpid()))
+                                   initargs=(store, stages, entities, os.getpid()))
     chunk = max(1, min(16, len(sources) // (workers * 4)))
 
     def pool_map(func, items):
@@ -273,12 +270,9 @@ def run_with_stats(corpus_dir: str | Path, *, progress: Progress | None = None, 
 
 
 def _run(corpus_dir: Path, progress: Progress | None, jobs: int, cache) -> tuple[Corpus, RunStats]:
-    from ..knowledge.gazetteer import load_gazetteer
-    from ..knowledge.lexicon import load_lexicon
-    from .resolve import Resolver
-
     warnings: list[str] = []
     clock = Clock()
+    stages = Stages()
     store = open_store(cache, warnings)
     try:
         sources, read_warnings = read_corpus(corpus_dir, store)
@@ -289,48 +283,37 @@ def _run(corpus_dir: Path, progress: Progress | None, jobs: int, cache) -> tuple
             from .segment import domain_tokenizer
 
             domain_tokenizer()  # loaded once here, shared with the forked workers
-        mentions: list[Mention] = []
-        reused = 0
-        with _mapper(jobs, sources, store) as (map_, tasks):
-            for i, (doc_mentions, from_cache, warning) in enumerate(map_(_extract_task, tasks)):
-                mentions.extend(doc_mentions)
-                reused += from_cache
-                warnings += [warning] if warning else []
-                if progress:
-                    progress(documents[i].doc_id, i + 1, len(documents))
+        mentions, reused = _extract_all(jobs, sources, store, stages, progress, warnings)
         clock.lap("extract")
-        gaz, lex = load_gazetteer(), load_lexicon()
-        resolver = Resolver(gaz, lex)
-        entities, resolved = resolver.resolve(documents, mentions)
-        issuers = resolver.issuers(documents, entities)
-        by_doc: dict[str, list[Mention]] = {d.doc_id: [] for d in documents}
-        for m in resolved:
-            by_doc[m.doc_id].append(m)
+        resolution = pipeline.resolve_corpus(documents, mentions, stages)
         clock.lap("resolve")
         relations: set[Relation] = set()
-        with _mapper(jobs, sources, store, entities) as (map_, tasks):
-            for doc_relations in map_(_relate_task, [(s, by_doc[s.doc.doc_id]) for s in tasks]):
+        with _mapper(jobs, sources, store, stages, resolution.entities) as (map_, tasks):
+            for doc_relations in map_(_relate_task, [(s, resolution.by_document[s.doc.doc_id]) for s in tasks]):
                 relations.update(doc_relations)
     finally:
         store.close()
-    from .relate import Relator
-
-    relator = Relator(gaz, lex)
-    resolver.add_referenced(entities, {k for r in relations for k in (r.subject, r.object)})
-    relations.update(relator.gazetteer_relations(entities))
-    corpus = Corpus(
-        documents=tuple(documents),
-        mentions=tuple(sorted(resolved, key=lambda m: (m.doc_id, m.begin, m.end, m.type, m.entity))),
-        entities=dict(sorted(entities.items())),
-        relations=tuple(sorted(relations, key=lambda r: (r.subject, r.predicate, r.object, r.doc_id, r.begin, r.rule))),
-        warnings=tuple(warnings),
-        issuers=issuers,
-    )
+    corpus = pipeline.assemble(documents, resolution, relations, stages, warnings=warnings)
     clock.lap("relate")
     stats = RunStats(documents=len(documents), extracted=len(documents) - reused, reused=reused,
                      characters=sum(len(d.text) for d in documents), jobs=max(1, min(jobs, len(documents))),
                      seconds=clock.laps)
     return corpus, stats
+
+
+def _extract_all(jobs: int, sources: list[_Source], store: ExtractionStore, stages: Stages,
+                 progress: Progress | None, warnings: list[str]) -> tuple[list[Mention], int]:
+    """Every document's mentions, in document order, and how many documents came from the store."""
+    mentions: list[Mention] = []
+    reused = 0
+    with _mapper(jobs, sources, store, stages) as (map_, tasks):
+        for i, (doc_mentions, from_cache, warning) in enumerate(map_(_extract_task, tasks)):
+            mentions.extend(doc_mentions)
+            reused += from_cache
+            warnings += [warning] if warning else []
+            if progress:
+                progress(sources[i].doc.doc_id, i + 1, len(sources))
+    return mentions, reused
 
 
 def run(corpus_dir: str | Path, *, progress: Progress | None = None, jobs: int = 1,

@@ -124,3 +124,21 @@ def test_plans_are_not_cut(corpus_dir):
     for path in sorted(corpus_dir.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         assert part_bounds(text) == [(0, len(text))], path.name
+
+
+def test_the_stages_composed_by_hand_give_what_the_build_gives(small_corpus):
+    """kg.pipeline.stages is the whole pipeline: its functions, called in order in one process,
+    give the Corpus that run() gives with processes, a store and parts."""
+    from kg.pipeline.stages import Stages, assemble, extract_document, prepare, relate_document, resolve_corpus
+
+    built = run(small_corpus, jobs=2)
+    stages = Stages()
+    documents = list(built.documents)
+    mentions = [m for doc in documents for _, found in extract_document(doc, stages) for m in found]
+    resolution = resolve_corpus(documents, mentions, stages)
+    relations = {r for doc in documents for r in relate_document(prepare(doc, stages), resolution.by_document[doc.doc_id],
+                                                                  resolution.entities, stages)}
+    by_hand = assemble(documents, resolution, relations, stages)
+    assert by_hand.entities == built.entities and len(built.entities) > 10
+    assert by_hand.mentions == built.mentions and by_hand.relations == built.relations and built.relations
+    assert by_hand.issuers == built.issuers
