@@ -80,7 +80,7 @@ class Resolution:
     issuers: dict[str, str]  # document id -> agency entity key
 
 
-def prepare(doc: Document, stages: Stages) -> Iterator[Part]:  # noqa: ARG001 - one shape for every stage
+def prepare(doc: Document, stages: Stages) -> Iterator[Part]:  # ``stages`` unused: one shape for all
     """Normalize and segment ``doc``, one part at a time (see :func:`kg.pipeline.parts.part_bounds`)."""
     from .normalize import normalize
     from .segment import segment

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import write_corpus
+
 from kg.errors import KgError
 from kg.paths import GAZETTEER_DIR, LEXICON_DIR
 from kg.pipeline.build import build_file

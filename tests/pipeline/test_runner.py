@@ -1,9 +1,7 @@
 """Parallel builds are deterministic, rebuilds extract only what changed, long documents are cut
 (the cache itself: tests/pipeline/test_cache.py)."""
 import itertools
-import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
