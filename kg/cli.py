@@ -255,9 +255,9 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
     from .serialize import check_output, load_store, reading, write_atomic
     from .table import format_table, printable
 
-    inputs = reading(graph or DEFAULT_GRAPH, gold_dir, corpus_dir or default_corpus_dir())
+    inputs = (graph or DEFAULT_GRAPH, gold_dir, corpus_dir or default_corpus_dir())
     if json_path:
-        with inputs:
+        with reading(*inputs):
             check_output(json_path)  # before the work, not after it
     result = run_evaluation(load_store([graph or DEFAULT_GRAPH]), gold_dir, corpus_dir or default_corpus_dir())
     rows = [[key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"]
@@ -273,7 +273,7 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
                 for item in items[key]:
                     click.echo(f"  {printable(str(item))}")
     if json_path:
-        with inputs:
+        with reading(*inputs):
             write_atomic(json_path, json.dumps(result.to_json(), ensure_ascii=False, indent=1).encode("utf-8"))
 
 
