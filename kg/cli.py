@@ -220,9 +220,10 @@ def validate(graph: Path | None):
         kg validate --graph fujian.ttl
     """
     from .outputs.validate import validate_graph
+    from .table import printable
 
     report = validate_graph(graph or DEFAULT_GRAPH)
-    click.echo(report.text)
+    click.echo(printable(report.text))
     if not report.conforms:
         raise click.ClickException(f"{report.violations} SHACL violation(s)")
 
