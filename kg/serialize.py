@@ -140,6 +140,7 @@ def check_output(path: str | Path) -> Path:
     """Fail early, before a long build, when ``path`` cannot or must not be written.
 
     A symbolic link is written through: the file returned is the link's target (links stay links).
+    ``-`` (standard output) passes.
 
     Returns:
         The file the output will replace or create.
@@ -149,6 +150,8 @@ def check_output(path: str | Path) -> Path:
             FIFO or a socket; ``path`` is an input of the running command or lies inside a folder
             it reads (see :func:`reading`).
     """
+    if str(path) == "-":  # standard output
+        return Path("-")
     path = Path(path)
     target = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
