@@ -31,6 +31,15 @@ graph_option = click.option(
     help=f"Graph file to read (any format kg build writes). Default: the built-in {DEFAULT_GRAPH.name}.")
 
 
+def setting_option(flag: str, name: str, **options):
+    """An option whose default and help come from the settings table (:mod:`kg.settings`)."""
+    from .settings import SETTINGS
+
+    entry = SETTINGS[name]
+    return click.option(flag, name.split("_", 1)[1], default=entry.default, show_default=True, help=entry.help,
+                        **options)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kg")
 def cli():
@@ -337,11 +346,19 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
         webbrowser.open(target.resolve().as_uri())
 
 
+def _export_formats() -> list[str]:
+    """The formats kg export writes: its RDF ones by every name and alias of kg.serialize.FORMATS, then the others."""
+    from .serialize import FORMATS
+
+    rdf = [name for f in FORMATS if f.name in ("turtle", "ntriples", "jsonld", "rdfxml") for name in (f.name, *f.aliases)]
+    return list(dict.fromkeys(["ttl", "nt", "jsonld", "rdf", *rdf, "graphml", "gexf", "csv", "html"]))
+
+
 @cli.command()
 @click.argument("city", required=False)
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "rdf", "graphml", "gexf", "csv", "html"]),
-              default=None, help="Output format. Default: from the extension of -o, else ttl.")
+@click.option("--format", "fmt", type=click.Choice(_export_formats(), case_sensitive=False), default=None,
+              help="Output format. Default: from the extension of -o, else ttl.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write ('-' for standard output); with --all-cities, the folder. csv writes nodes.csv and "
                    "edges.csv into a .zip file or a folder. Default: <code>-<city>.<ext> here.")
@@ -399,10 +416,8 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
                    "for CONSTRUCT/DESCRIBE. Default: from -o's extension, else table on a terminal, csv or turtle in a pipe.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the answer to this file (replaced atomically) instead of standard output.")
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds the query may run before it is stopped (0: no limit).")
-@click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(min=0),
-              help="Largest answer, in rows (triples for CONSTRUCT); a larger one is refused (0: no limit).")
+@setting_option("--timeout", "query_timeout", type=click.FloatRange(min=0))
+@setting_option("--max-rows", "query_max_rows", type=click.IntRange(min=0))
 @click.option("--list", "list_queries", is_flag=True, help="List the questions of the query library and exit.")
 @library_errors
 def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: Path | None, fmt: str | None,
@@ -443,12 +458,11 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
 
 @cli.command()
 @graph_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 opens the endpoint to other machines.")
-@click.option("--port", default=7878, show_default=True, help="Port to listen on (0: any free port).")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run before it is stopped.")
-@click.option("--max-mb", default=64, show_default=True, help="Largest answer, in megabytes.")
-@click.option("--workers", default=2, show_default=True, help="Query processes (each holds the graph in memory).")
+@setting_option("--host", "serve_host")
+@setting_option("--port", "serve_port")
+@setting_option("--timeout", "serve_timeout")
+@setting_option("--max-mb", "serve_max_mb")
+@setting_option("--workers", "serve_workers")
 @click.option("--cors", is_flag=True, help="Let web pages of other origins (e.g. YASGUI) query the endpoint.")
 @library_errors
 def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int, workers: int, cors: bool):

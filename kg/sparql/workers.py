@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import KgError
+from ..settings import setting
 from .limits import LimitedSink
 from ..serialize import FORMATS
 
@@ -39,8 +40,8 @@ class Reply(NamedTuple):
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 30.0  # seconds a query may run
-    max_bytes: int = 64 * 1024 * 1024  # size of one answer
+    timeout: float = float(setting("serve_timeout"))  # seconds a query may run
+    max_bytes: int = int(setting("serve_max_mb")) * 1024 * 1024  # size of one answer
 
 
 class ResultTooLarge(Exception):
