@@ -27,8 +27,9 @@ def library_errors(func):
 
 
 graph_option = click.option(
-    "--graph", "graph", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help=f"Graph file to read (any format kg build writes). Default: the built-in {DEFAULT_GRAPH.name}.")
+    "--graph", "graph", type=click.Path(path_type=Path), default=None,
+    help=f"Graph to read: a file in any format kg build writes, or an Oxigraph database folder "
+         f"(kg build -o DIR). Default: the built-in {DEFAULT_GRAPH.name}.")
 
 
 def setting_option(flag: str, name: str, **options):
@@ -117,9 +118,9 @@ def _default_jobs() -> int:
 @click.argument("corpus_dir", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="File to write; the format comes from the extension (.ttl .nt .nq .trig .jsonld .rdf), "
-                   "'-' writes Turtle to standard output.")
+                   "'-' writes Turtle to standard output; a folder (DIR/) receives an Oxigraph database.")
 @click.option("--format", "fmt", default=None, help="RDF format name, overriding the extension (turtle, ntriples, "
-                                                     "nquads, trig, jsonld, rdfxml).")
+                                                     "nquads, trig, jsonld, rdfxml), or oxigraph for a database.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=_default_jobs, show_default="the number of cores",
               help="Documents processed in parallel; the output is the same for any number.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -189,11 +190,11 @@ def stats(graph: Path | None, top: int):
         kg stats
         kg stats --graph fujian.ttl --top 20
     """
-    from .serialize import load_store
     from .outputs.stats import graph_stats
+    from .store import open_store
     from .table import format_table
 
-    s = graph_stats(load_store([graph or DEFAULT_GRAPH]), top=top)
+    s = graph_stats(open_store(graph), top=top)
     click.echo(f"{graph or DEFAULT_GRAPH}: {s.triples} triples\n")
     click.echo(format_table(["type", "entities"], [[t, n] for t, n in s.entities.items()]) + "\n")
     click.echo(format_table(["relation", "edges"], [[p, n] for p, n in s.relations.items()]) + "\n")
@@ -244,10 +245,11 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
 
     from .outputs.evaluate import evaluate as run_evaluation
     from .paths import default_corpus_dir
-    from .serialize import load_store, write_atomic
+    from .serialize import write_atomic
+    from .store import open_store
     from .table import format_table
 
-    result = run_evaluation(load_store([graph or DEFAULT_GRAPH]), gold_dir, corpus_dir or default_corpus_dir())
+    result = run_evaluation(open_store(graph), gold_dir, corpus_dir or default_corpus_dir())
     rows = [[key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"]
             for key, s in result.scores.items()]
     for name in ("ent", "rel"):

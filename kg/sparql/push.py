@@ -62,7 +62,7 @@ def push(graph: str | Path | None, endpoint: str, *, graph_iri: str | None = Non
     import pyoxigraph as ox
 
     from ..prefixes import PREFIXES
-    from .query import load_dataset
+    from ..store import open_store
 
     if graph_iri is not None:
         try:
@@ -70,7 +70,7 @@ def push(graph: str | Path | None, endpoint: str, *, graph_iri: str | None = Non
         except ValueError as exc:
             raise PushError(f"--graph-iri {graph_iri!r} is not an IRI: {exc}") from exc
     url = target_url(endpoint, graph_iri)
-    store = load_dataset(graph)
+    store = open_store(graph)
     body = ox.serialize((q.triple for q in store), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     method = "POST" if append else "PUT"
     request = urllib.request.Request(url, data=body, method=method,

@@ -164,10 +164,10 @@ def library_examples(store) -> bytes:
 def _worker_main(conn, graph: str | None, max_bytes: int) -> None:
     """A worker process: load the dataset once, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which ends its workers
-    from .query import load_dataset
+    from ..store import open_store
 
     try:
-        store = load_dataset(graph)
+        store = open_store(graph)
     except KgError as exc:
         conn.send(("error", str(exc)))
         return
