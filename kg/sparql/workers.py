@@ -148,10 +148,7 @@ def library_examples(store) -> bytes:
                 continue
             bindings[name] = resolved.term
             labels.append(f"{name} = {resolved.label}")
-        text = bound_text(q, bindings)
-        if labels:  # say what the VALUES block holds, just above it
-            head, _, values = text.rstrip("\n").rpartition("\n")
-            text = f"{head}\n# 参数 / parameters: {'; '.join(labels)}\n{values}\n"
+        text = bound_text(q, bindings, note=f"参数 / parameters: {'; '.join(labels)}" if labels else "")
         if missing:
             text = (text.rstrip("\n") + f"\n# 示例值不在此图中，参数未绑定（回答所有值）/ the example value {', '.join(missing)} "
                     "is not in this graph: the parameter is left unbound (every value)\n")
