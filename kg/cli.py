@@ -495,14 +495,24 @@ def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int,
                    "http://localhost:3030/DATASET/data (Fuseki).")
 @click.option("--graph-iri", default=None, metavar="IRI", help="Named graph to fill (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
-@click.option("--user", default=None, help="User name, for servers that ask for one; the password is read from "
-                                           "$KG_PUSH_PASSWORD or asked for.")
+@click.option("--user", default=None, envvar="KG_PUSH_USER",
+              help="User name, for servers that ask for one (also $KG_PUSH_USER).")
+@click.option("--password", default=None, envvar="KG_PUSH_PASSWORD", show_envvar=True,
+              help="The user's password; better from $KG_PUSH_PASSWORD (command lines are visible to other users "
+                   "of the machine). Asked for when missing. Never printed.")
+@setting_option("--chunk", "push_chunk_triples", type=click.IntRange(min=1))
+@setting_option("--retries", "push_retries", type=click.IntRange(min=1))
+@setting_option("--timeout", "push_timeout", type=click.FloatRange(min=1))
 @library_errors
-def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool, user: str | None):
+def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool, user: str | None,
+         password: str | None, chunk_triples: int, retries: int, timeout: float):
     """Load the graph and its ontology into any SPARQL 1.1 Graph Store Protocol server.
 
     Replaces the target graph (PUT), so pushing again after a rebuild leaves one up-to-date copy;
-    --append merges instead (POST). Works with Oxigraph, Apache Jena Fuseki, GraphDB and Virtuoso.
+    --append merges instead (POST). A large graph goes in parts of --chunk triples (the first
+    PUT, the rest POSTed). Works with Oxigraph, Apache Jena Fuseki, GraphDB and Virtuoso
+    Open-Source: a server that asks for a password (Basic or Digest) is asked first, before
+    any data is sent, and a part whose connection fails is sent again.
 
     \b
     Example:
@@ -511,15 +521,14 @@ def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool,
         KG_PUSH_PASSWORD=secret kg push --endpoint http://localhost:8890/sparql-graph-crud-auth \\
             --graph-iri https://w3id.org/fjkg/graph --user dba
     """
-    import os
-
     from .sparql.push import push as push_graph
 
-    password = None
-    if user:
-        password = os.environ.get("KG_PUSH_PASSWORD") or click.prompt(f"password for {user}", hide_input=True)
-    report = push_graph(graph, endpoint, graph_iri=graph_iri, append=append, user=user, password=password)
-    click.echo(f"{report.triples} triples sent to {report.url} ({report.method}, HTTP {report.status})")
+    if user and password is None:
+        password = click.prompt(f"password for {user}", hide_input=True, err=True)
+    report = push_graph(graph, endpoint, graph_iri=graph_iri, append=append, user=user, password=password,
+                        chunk=chunk_triples, retries=retries, timeout=timeout)
+    click.echo(f"{report.triples} triples sent to {report.url} in {report.parts} part(s) "
+               f"({report.method} first, HTTP {report.status})")
 
 
 def main() -> None:  # pragma: no cover - console-script entry point
