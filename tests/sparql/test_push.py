@@ -155,3 +155,55 @@ def test_a_wrong_password_is_refused_before_any_data_and_never_printed(virtuoso)
 def test_credentials_in_the_url_are_refused_without_echoing_them():
     result = CliRunner().invoke(cli, ["push", "--endpoint", "http://dba:hunter2@127.0.0.1:1/store"])
     assert result.exit_code == 1 and "holds credentials" in result.output and "hunter2" not in result.output
+
+
+@pytest.fixture
+def flaky_store():
+    """A real Graph Store stand-in on a loopback port that resets the first connection (as a busy
+    server does) and accepts every later part: yields (URL, the requests it accepted)."""
+    import struct
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    accepted: list[tuple[str, bytes, str | None]] = []
+    resets = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def handle_one_request(self):
+            if not resets:
+                resets.append(True)
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()  # RST: "Connection reset by peer"
+                return
+            super().handle_one_request()
+
+        def do_PUT(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            accepted.append((self.command, body, self.headers.get("Authorization")))
+            self.send_response(204)
+            self.end_headers()
+
+        do_POST = do_PUT
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/store", accepted
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_part_whose_connection_is_reset_is_sent_again(flaky_store):
+    import pyoxigraph as ox
+
+    url, accepted = flaky_store
+    result = CliRunner().invoke(cli, ["push", "--endpoint", url, "--chunk", "25000", "--retries", "2"])
+    assert result.exit_code == 0, result.output
+    assert [method for method, _, _ in accepted] == ["PUT", "POST", "POST"]
+    assert all(auth is None for _, _, auth in accepted)  # no user: no credentials sent
+    received = [t for _, body, _ in accepted for t in ox.parse(body, format=ox.RdfFormat.TURTLE)]
+    assert len(received) == len(load_files([DEFAULT_GRAPH])) + len(load_files([ONTOLOGY_FILE]))
+    assert max(sum(1 for _ in ox.parse(body, format=ox.RdfFormat.TURTLE)) for _, body, _ in accepted) <= 25000 + 500
