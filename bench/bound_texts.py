@@ -18,13 +18,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_query import embedded, over_http, start_server, synthetic_graph, timed  # noqa: E402
+from bench_query import embedded, over_http, start_server, synthetic_graph, timed
 
-from kg.paths import DEFAULT_GRAPH  # noqa: E402
-from kg.sparql.library import bound_text, load_library, values_block  # noqa: E402
-from kg.sparql.query import bind_parameters  # noqa: E402
-from kg.store import open_store  # noqa: E402
-from kg.table import format_table  # noqa: E402
+from kg.paths import DEFAULT_GRAPH
+from kg.sparql.library import bound_text, load_library, values_block
+from kg.sparql.query import bind_parameters
+from kg.store import open_store
+from kg.table import format_table
 
 
 def trailing_text(query, bindings) -> str:

@@ -9,10 +9,10 @@ import urllib.request
 
 import pyoxigraph as ox
 import pytest
+from conftest import invoke, write_corpus
 from rdflib.compare import isomorphic
 
 import kg
-from conftest import invoke, write_corpus
 from kg.errors import GraphNotFound, KgError
 from kg.paths import DEFAULT_GRAPH, ONTOLOGY_FILE
 from kg.store import NotADatabase, is_database, load_files, open_store, write_database

@@ -245,9 +245,13 @@ def digest_authorization(challenge: dict, user: str, password: str, method: str,
                          cnonce: str) -> str:
     """The ``Authorization`` header answering an HTTP Digest ``challenge`` (RFC 7616; MD5 or SHA-256).
 
-    >>> digest_authorization({"realm": "SPARQL", "nonce": "abc", "qop": "auth"}, "dba", "pw", "PUT",
-    ...                      "/sparql-graph-crud-auth?graph=g", 1, "c1")[:60]
-    'Digest username="dba", realm="SPARQL", nonce="abc", uri="/spa'
+    The example of RFC 2617 (section 3.5):
+
+    >>> header = digest_authorization({"realm": "testrealm@host.com", "qop": "auth,auth-int",
+    ...     "nonce": "dcd98b7102dd2f0e8b11d0f600bfb0c093"}, "Mufasa", "Circle Of Life", "GET",
+    ...     "/dir/index.html", 1, "0a4f113b")
+    >>> 'response="6629fae49393a05397450978507c4ef1"' in header
+    True
     """
     algorithm = challenge.get("algorithm", "MD5")
     digest = hashlib.sha256 if algorithm.upper().startswith("SHA-256") else hashlib.md5

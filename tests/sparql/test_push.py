@@ -144,7 +144,7 @@ def test_library_questions_answer_the_same_on_virtuoso_as_kg_query(virtuoso, nam
 
 
 def test_a_wrong_password_is_refused_before_any_data_and_never_printed(virtuoso):
-    store_url, sparql_url, password = virtuoso
+    store_url, _, password = virtuoso
     wrong = "wrong-" + secrets.token_hex(6)
     result = push(store_url, wrong)
     assert result.exit_code == 1
