@@ -6,7 +6,7 @@ the graph, what a warm query costs, and when `kg serve` is ready. Prints figures
 
 For each size: the graph as N-Triples (``bench_query``'s synthetic copies, divisions shared) and
 as a database written by kg.store.write_database; then, for each, the wall time of a whole
-``kg query region_members`` process, the time to open it in Python, the median time of warm
+``kg query parks_in_city -p city=福州`` process, the time to open it in Python, the median time of warm
 library questions on the opened store, and the time until ``kg serve --workers 2`` prints its
 address. Figures of one size come from one run, one measurement after another.
 """
@@ -69,7 +69,7 @@ def warm_ms(store, reference, runs: int) -> list[str]:
 
 
 def measure(graph: Path, reference, runs: int) -> list:
-    command = [sys.executable, "-m", "kg.cli", "query", "region_members", "-p", "region=闽西南", "--graph",
+    command = [sys.executable, "-m", "kg.cli", "query", "parks_in_city", "-p", "city=福州", "--graph",
                str(graph), "--format", "csv"]
     call = statistics.median(seconds(lambda: subprocess.run(command, check=True, capture_output=True))
                              for _ in range(3))
