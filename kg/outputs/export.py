@@ -134,8 +134,8 @@ def export_all_cities(folder: str | Path, graph_path: str | Path | None = None, 
     (and ``index.html`` linking the pages, for ``html``)."""
     from viz import IndexEntry, render_index
 
-    from .subgraph import prefecture_cities
     from ..store import open_store
+    from .subgraph import prefecture_cities
     from .visualize import WHOLE_TITLE, ensure_folder, page_file_name
 
     fmt = export_format(fmt or "ttl")

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import KgError
-from ..model import TYPES
+from ..model import TYPES  # noqa: F401 (the doctest of parse_names uses it)
 from ..paths import DEFAULT_GRAPH
 from .subgraph import City
 
