@@ -195,7 +195,7 @@ def stats(graph: Path | None, top: int):
     from .table import format_table
 
     s = graph_stats(open_store(graph), top=top)
-    click.echo(f"{graph or DEFAULT_GRAPH}: {s.triples} triples\n")
+    click.echo(f"{graph or DEFAULT_GRAPH}: {s.triples} triples, the ontology's included\n")
     click.echo(format_table(["type", "entities"], [[t, n] for t, n in s.entities.items()]) + "\n")
     click.echo(format_table(["relation", "edges"], [[p, n] for p, n in s.relations.items()]) + "\n")
     click.echo(format_table(["document", "title", "mentions"], [list(d) for d in s.documents]) + "\n")
