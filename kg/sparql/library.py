@@ -194,39 +194,60 @@ def values_block(bindings: dict) -> str:
     return f"VALUES ({variables}) {{ ({row}) }}"
 
 
-# text that may hold the word WHERE without being the keyword (comments, strings, IRIs), then the keyword
-_WHERE = re.compile("|".join((  # noqa: FLY002 (the parts hold both kinds of triple quotes)
+# what may hold braces or keywords without being syntax (comments, strings, IRIs), then the groups
+_TOKENS = re.compile("|".join((  # noqa: FLY002 (the parts hold both kinds of triple quotes)
     r"(?P<skip>#[^\n]*", r'"""[\s\S]*?"""', r"'''[\s\S]*?'''", r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",
-    r'<[^<>"{}|^`\\\x00-\x20]*>)', r"(?P<where>\bWHERE\s*\{)")), re.IGNORECASE)
+    r'<[^<>"{}|^`\\\x00-\x20]*>)', r"(?P<open>\b(?P<keyword>WHERE|OPTIONAL)\s*\{)", r"(?P<brace>[{}])")),
+    re.IGNORECASE)
+
+
+def _groups(text: str) -> list[tuple[int, str, str]]:
+    """``(offset after the brace, WHERE or OPTIONAL, the group's text)`` of every such group, in order."""
+    stack: list[tuple[int, str] | None] = []
+    groups = []
+    for match in _TOKENS.finditer(text):
+        if match.group("open"):
+            stack.append((match.end(), match.group("keyword").upper()))
+        elif match.group("brace") == "{":
+            stack.append(None)
+        elif match.group("brace") == "}" and stack and (opened := stack.pop()):
+            groups.append((opened[0], opened[1], text[opened[0]:match.start()]))
+    return sorted(groups)
 
 
 def bound_text(query: LibraryQuery, bindings: dict, note: str = "") -> str:
     """The query as one standalone SPARQL 1.1 text with ``bindings`` in ``VALUES`` blocks.
 
     This is what other engines, SPARQL clients and the query page are sent (they know no
-    pre-binding). A block opens every ``WHERE`` group, sub-selects included, so the engine
-    starts from the bound value there: a trailing block is joined after the rest is evaluated,
-    which made ``city_subgraph`` 6–10 times slower than the pre-bound query. The answers are
-    those of :func:`kg.sparql.query.run`, because every parameter is bound by the pattern (a
-    library query never tests ``BOUND(?param)``). A text without ``WHERE {`` gets one trailing
-    block. ``note`` becomes a comment line above the first block.
+    pre-binding). A block opens every ``WHERE`` group, sub-selects included, and every
+    ``OPTIONAL`` group that uses a parameter, so the engine starts from the bound value there:
+    a trailing block is joined after the rest is evaluated, which made ``city_subgraph`` 6–10
+    times slower than the pre-bound query (and Virtuoso ignores it). The answers are those of
+    :func:`kg.sparql.query.run`, because every parameter is bound by the pattern (a library
+    query never tests ``BOUND(?param)``). A text without ``WHERE {`` gets one trailing block.
+    ``note`` becomes a comment line above the first block.
 
     >>> import pyoxigraph as ox
-    >>> q = parse_query("SELECT ?n WHERE { ?c <http://e/n> ?n } # WHERE { in a comment", "q")
+    >>> q = parse_query("SELECT ?n WHERE { ?c <http://e/n> ?n OPTIONAL { ?c <http://e/m> ?m } "
+    ...                 "OPTIONAL { ?n <http://e/o> ?o } } # WHERE { in a comment", "q")
     >>> print(bound_text(q, {"c": ox.NamedNode("http://e/c")}))
     SELECT ?n WHERE {
       VALUES (?c) { (<http://e/c>) }
-     ?c <http://e/n> ?n } # WHERE { in a comment
+     ?c <http://e/n> ?n OPTIONAL {
+      VALUES (?c) { (<http://e/c>) }
+     ?c <http://e/m> ?m } OPTIONAL { ?n <http://e/o> ?o } } # WHERE { in a comment
     """
     if not bindings:
         return query.text
-    block = values_block(bindings)
     comment = f"  # {note}\n" if note else ""
-    parts, position, inserted = [], 0, 0
-    for match in _WHERE.finditer(query.text):
-        if match.group("where"):
-            parts += [query.text[position:match.end()], "\n", comment if not inserted else "", f"  {block}\n"]
-            position, inserted = match.end(), inserted + 1
-    if not inserted:
-        return query.text.rstrip() + "\n" + (comment.lstrip() if note else "") + block + "\n"
+    parts, position = [], 0
+    for offset, keyword, body in _groups(query.text):
+        used = {name: term for name, term in bindings.items() if re.search(rf"[?$]{name}\b", body)}
+        if keyword == "OPTIONAL" and not used:
+            continue
+        block = values_block(bindings if keyword == "WHERE" else used)
+        parts += [query.text[position:offset], "\n", "" if parts else comment, f"  {block}\n"]
+        position = offset
+    if not parts:
+        return query.text.rstrip() + "\n" + (comment.lstrip() if note else "") + values_block(bindings) + "\n"
     return "".join(parts) + query.text[position:]
