@@ -53,10 +53,10 @@ def database_of(graph: Path, folder: Path) -> Path:
     return target
 
 
-def warm_ms(store, reference, runs: int) -> list[str]:
-    """Median milliseconds of each of :data:`QUESTIONS`, its example bound, every row read."""
+def warm_ms(store, reference, runs: int, questions) -> list[str]:
+    """Median milliseconds of each of ``questions``, its example bound, every row read."""
     figures = []
-    for name in QUESTIONS:
+    for name in questions:
         query = library_query(name)
         bindings = bind_parameters(reference, query, query.example)
         def answer(text=query.text, bindings=bindings):
@@ -68,7 +68,7 @@ def warm_ms(store, reference, runs: int) -> list[str]:
     return figures
 
 
-def measure(graph: Path, reference, runs: int) -> list:
+def measure(graph: Path, reference, runs: int, questions) -> list:
     command = [sys.executable, "-m", "kg.cli", "query", "parks_in_city", "-p", "city=福州", "--graph",
                str(graph), "--format", "csv"]
     call = statistics.median(seconds(lambda: subprocess.run(command, check=True, capture_output=True))
@@ -80,13 +80,16 @@ def measure(graph: Path, reference, runs: int) -> list:
     ready = time.perf_counter() - start
     server.send_signal(2)
     server.wait(timeout=60)
-    return [f"{len(store):,}", f"{call:.2f}", f"{opened:.2f}", f"{ready:.2f}", *warm_ms(store, reference, runs)]
+    return [f"{len(store):,}", f"{call:.2f}", f"{opened:.2f}", f"{ready:.2f}", *warm_ms(store, reference, runs, questions)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10])
     parser.add_argument("--runs", type=int, default=7, help="runs per warm question")
+    parser.add_argument("--questions", nargs="+", default=list(QUESTIONS), metavar="NAME")
+    parser.add_argument("--sources", nargs="+", choices=("file", "database"), default=["file", "database"],
+                        help="measure only these (a file of 100x needs several GB of memory per process)")
     args = parser.parse_args()
     reference = open_store(DEFAULT_GRAPH)
     rows = []
@@ -97,12 +100,14 @@ def main() -> None:
             start = time.perf_counter()
             database = database_of(graph, folder)
             written = time.perf_counter() - start
-            for kind, source in (("file (.nt)", graph), ("database", database)):
-                rows.append([f"{scale}x", kind, *measure(source, reference, args.runs)])
+            for kind, source in (("file", graph), ("database", database)):
+                if kind not in args.sources:
+                    continue
+                rows.append([f"{scale}x", kind, *measure(source, reference, args.runs, args.questions)])
                 print("  ".join(rows[-1]), file=sys.stderr, flush=True)
             print(f"{scale}x: database written in {written:.1f} s", flush=True)
     print(format_table(["graph", "source", "triples", "kg query s", "open s", "serve ready s",
-                        *(f"{q} ms" for q in QUESTIONS)], rows))
+                        *(f"{q} ms" for q in args.questions)], rows))
 
 
 if __name__ == "__main__":
