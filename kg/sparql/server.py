@@ -164,7 +164,7 @@ def serve(graph: str | Path | None = None, *, host: str = setting("serve_host"),
         triples = pool.start()
         bound_host, bound_port = sock.getsockname()[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        log(f"kg serve: {triples} triples, read-only; query page http://{shown}:{bound_port}/ , "
+        log(f"kg serve: {triples}, read-only; query page http://{shown}:{bound_port}/ , "
             f"SPARQL endpoint http://{shown}:{bound_port}/sparql (Ctrl-C stops)")
         sys.stdout.flush()
         config = uvicorn.Config(create_app(pool, cors=cors), log_level="warning", lifespan="off")

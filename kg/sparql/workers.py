@@ -161,14 +161,14 @@ def library_examples(store) -> bytes:
 def _worker_main(conn, graph: str | None, max_bytes: int) -> None:
     """A worker process: load the dataset once, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which ends its workers
-    from ..store import open_store
+    from ..store import open_store, size_of
 
     try:
         store = open_store(graph)
     except KgError as exc:
         conn.send(("error", str(exc)))
         return
-    conn.send(("ready", len(store)))
+    conn.send(("ready", size_of(store, graph)))
     while True:
         try:
             job = conn.recv()
