@@ -43,11 +43,11 @@ def build_file(corpus_dir: str | Path, output: str | Path, **options) -> "BuildR
 
 
 def load_graph(path: str | Path | None = None) -> "rdflib.Graph":
-    """Read a built graph (default: the built-in ``data/kg.ttl``) into an rdflib Graph."""
-    from .paths import DEFAULT_GRAPH
-    from .serialize import load_rdflib
+    """Read a built graph (default: the built-in ``data/kg.ttl``), a file in any format kg writes
+    or an Oxigraph database folder, into an rdflib Graph (see :mod:`kg.store`)."""
+    from .store import open_rdflib
 
-    return load_rdflib(path or DEFAULT_GRAPH)
+    return open_rdflib(path)
 
 
 def to_networkx(graph: "rdflib.Graph", *, details: bool = False) -> "networkx.MultiDiGraph":

@@ -31,8 +31,18 @@ def library_errors(func):
 
 
 graph_option = click.option(
-    "--graph", "graph", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    help=f"Graph file to read (any format kg build writes). Default: the built-in {DEFAULT_GRAPH.name}.")
+    "--graph", "graph", type=click.Path(path_type=Path), default=None,
+    help=f"Graph to read: a file in any format kg build writes, or an Oxigraph database folder "
+         f"(kg build -o DIR). Default: the built-in {DEFAULT_GRAPH.name}.")
+
+
+def setting_option(flag: str, name: str, **options):
+    """An option whose default and help come from the settings table (:mod:`kg.settings`)."""
+    from .settings import SETTINGS
+
+    entry = SETTINGS[name]
+    return click.option(flag, name.split("_", 1)[1], default=entry.default, show_default=True, help=entry.help,
+                        **options)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -122,9 +132,9 @@ def _default_jobs() -> int:
 @click.argument("corpus_dir", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="File to write; the format comes from the extension (.ttl .nt .nq .trig .jsonld .rdf), "
-                   "'-' writes Turtle to standard output.")
+                   "'-' writes Turtle to standard output; a folder (DIR/) receives an Oxigraph database.")
 @click.option("--format", "fmt", default=None, help="RDF format name, overriding the extension (turtle, ntriples, "
-                                                     "nquads, trig, jsonld, rdfxml).")
+                                                     "nquads, trig, jsonld, rdfxml), or oxigraph for a database.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=_default_jobs, show_default="the number of cores",
               help="Documents processed in parallel; the output is the same for any number.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -195,12 +205,12 @@ def stats(graph: Path | None, top: int):
         kg stats
         kg stats --graph fujian.ttl --top 20
     """
-    from .serialize import load_store
     from .outputs.stats import graph_stats
+    from .store import open_store
     from .table import format_table, printable
 
-    s = graph_stats(load_store([graph or DEFAULT_GRAPH]), top=top)
-    click.echo(f"{printable(str(graph or DEFAULT_GRAPH))}: {s.triples} triples\n")
+    s = graph_stats(open_store(graph), top=top)
+    click.echo(f"{printable(str(graph or DEFAULT_GRAPH))}: {s.triples} triples, the ontology's included\n")
     click.echo(format_table(["type", "entities"], [[t, n] for t, n in s.entities.items()]) + "\n")
     click.echo(format_table(["relation", "edges"], [[p, n] for p, n in s.relations.items()]) + "\n")
     click.echo(format_table(["document", "title", "mentions"], [list(d) for d in s.documents]) + "\n")
@@ -253,14 +263,15 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
 
     from .outputs.evaluate import evaluate as run_evaluation
     from .paths import default_corpus_dir
-    from .serialize import check_output, load_store, reading, write_atomic
+    from .serialize import check_output, reading, write_atomic
+    from .store import open_store
     from .table import format_table, printable
 
     inputs = (graph or DEFAULT_GRAPH, gold_dir, corpus_dir or default_corpus_dir())
     if json_path:
         with reading(*inputs):
             check_output(json_path)  # before the work, not after it
-    result = run_evaluation(load_store([graph or DEFAULT_GRAPH]), gold_dir, corpus_dir or default_corpus_dir())
+    result = run_evaluation(open_store(graph), gold_dir, corpus_dir or default_corpus_dir())
     rows = [[key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"]
             for key, s in result.scores.items()]
     for name in ("ent", "rel"):
@@ -362,11 +373,19 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
         webbrowser.open(target.resolve().as_uri())
 
 
+def _export_formats() -> list[str]:
+    """The formats kg export writes: its RDF ones by every name and alias of kg.serialize.FORMATS, then the others."""
+    from .serialize import FORMATS
+
+    rdf = [name for f in FORMATS if f.name in ("turtle", "ntriples", "jsonld", "rdfxml") for name in (f.name, *f.aliases)]
+    return list(dict.fromkeys(["ttl", "nt", "jsonld", "rdf", *rdf, "graphml", "gexf", "csv", "html"]))
+
+
 @cli.command()
 @click.argument("city", required=False)
 @graph_option
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "rdf", "graphml", "gexf", "csv", "html"]),
-              default=None, help="Output format. Default: from the extension of -o, else ttl.")
+@click.option("--format", "fmt", type=click.Choice(_export_formats(), case_sensitive=False), default=None,
+              help="Output format. Default: from the extension of -o, else ttl.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write ('-' for standard output); with --all-cities, the folder. csv writes nodes.csv and "
                    "edges.csv into a .zip file or a folder. Default: <code>-<city>.<ext> here.")
@@ -427,10 +446,8 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
                    "for CONSTRUCT/DESCRIBE. Default: from -o's extension, else table on a terminal, csv or turtle in a pipe.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the answer to this file (replaced atomically) instead of standard output.")
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds the query may run before it is stopped (0: no limit).")
-@click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(min=0),
-              help="Largest answer, in rows (triples for CONSTRUCT); a larger one is refused (0: no limit).")
+@setting_option("--timeout", "query_timeout", type=click.FloatRange(min=0))
+@setting_option("--max-rows", "query_max_rows", type=click.IntRange(min=0))
 @click.option("--list", "list_queries", is_flag=True, help="List the questions of the query library and exit.")
 @interruptible
 @library_errors
@@ -477,12 +494,11 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
 
 @cli.command()
 @graph_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 opens the endpoint to other machines.")
-@click.option("--port", default=7878, show_default=True, help="Port to listen on (0: any free port).")
-@click.option("--timeout", default=30.0, show_default=True, help="Seconds a query may run before it is stopped.")
-@click.option("--max-mb", default=64, show_default=True, help="Largest answer, in megabytes.")
-@click.option("--workers", default=2, show_default=True, help="Query processes (each holds the graph in memory).")
+@setting_option("--host", "serve_host")
+@setting_option("--port", "serve_port")
+@setting_option("--timeout", "serve_timeout")
+@setting_option("--max-mb", "serve_max_mb")
+@setting_option("--workers", "serve_workers")
 @click.option("--cors", is_flag=True, help="Let web pages of other origins (e.g. YASGUI) query the endpoint.")
 @library_errors
 def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int, workers: int, cors: bool):
@@ -513,15 +529,25 @@ def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int,
                    "http://localhost:3030/DATASET/data (Fuseki).")
 @click.option("--graph-iri", default=None, metavar="IRI", help="Named graph to fill (default: the default graph).")
 @click.option("--append", is_flag=True, help="Add to the graph (POST) instead of replacing it (PUT).")
-@click.option("--user", default=None, help="User name, for servers that ask for one; the password is read from "
-                                           "$KG_PUSH_PASSWORD or asked for.")
+@click.option("--user", default=None, envvar="KG_PUSH_USER",
+              help="User name, for servers that ask for one (also $KG_PUSH_USER).")
+@click.option("--password", default=None, envvar="KG_PUSH_PASSWORD", show_envvar=True,
+              help="The user's password; better from $KG_PUSH_PASSWORD (command lines are visible to other users "
+                   "of the machine). Asked for when missing. Never printed.")
+@setting_option("--chunk", "push_chunk_triples", type=click.IntRange(min=1))
+@setting_option("--retries", "push_retries", type=click.IntRange(min=1))
+@setting_option("--timeout", "push_timeout", type=click.FloatRange(min=1))
 @interruptible
 @library_errors
-def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool, user: str | None):
+def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool, user: str | None,
+         password: str | None, chunk_triples: int, retries: int, timeout: float):
     """Load the graph and its ontology into any SPARQL 1.1 Graph Store Protocol server.
 
     Replaces the target graph (PUT), so pushing again after a rebuild leaves one up-to-date copy;
-    --append merges instead (POST). Works with Oxigraph, Apache Jena Fuseki, GraphDB and Virtuoso.
+    --append merges instead (POST). A large graph goes in parts of --chunk triples (the first
+    PUT, the rest POSTed). Works with Oxigraph, Apache Jena Fuseki, GraphDB and Virtuoso
+    Open-Source: a server that asks for a password (Basic or Digest) is asked first, before
+    any data is sent, and a part whose connection fails is sent again.
 
     \b
     Example:
@@ -530,15 +556,14 @@ def push(graph: Path | None, endpoint: str, graph_iri: str | None, append: bool,
         KG_PUSH_PASSWORD=secret kg push --endpoint http://localhost:8890/sparql-graph-crud-auth \\
             --graph-iri https://w3id.org/fjkg/graph --user dba
     """
-    import os
-
     from .sparql.push import push as push_graph
 
-    password = None
-    if user:
-        password = os.environ.get("KG_PUSH_PASSWORD") or click.prompt(f"password for {user}", hide_input=True)
-    report = push_graph(graph, endpoint, graph_iri=graph_iri, append=append, user=user, password=password)
-    click.echo(f"{report.triples} triples sent to {report.url} ({report.method}, HTTP {report.status})")
+    if user and password is None:
+        password = click.prompt(f"password for {user}", hide_input=True, err=True)
+    report = push_graph(graph, endpoint, graph_iri=graph_iri, append=append, user=user, password=password,
+                        chunk=chunk_triples, retries=retries, timeout=timeout)
+    click.echo(f"{report.triples} triples sent to {report.url} in {report.parts} part(s) "
+               f"({report.method} first, HTTP {report.status})")
 
 
 def main() -> None:  # pragma: no cover - console-script entry point

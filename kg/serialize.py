@@ -357,26 +357,10 @@ def _serialize_into(handle: BinaryIO, triples: Iterable[tuple], fmt: RdfFormat, 
 
 
 def load_store(paths: Iterable[str | Path]):
-    """A pyoxigraph ``Store`` holding the given RDF files.
+    """Re-export of :func:`kg.store.load_files` (kept for callers not yet moved to kg.store)."""
+    from .store import load_files
 
-    Raises:
-        GraphNotFound: a file does not exist.
-        KgError: a file cannot be parsed (with the parser's message and position).
-    """
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    for path in paths:
-        path = Path(path)
-        if not path.is_file():
-            raise GraphNotFound(f"{path}: no such graph file")
-        fmt = format_for_path(path)
-        try:
-            with open(path, "rb") as handle:
-                store.bulk_load(handle, fmt.oxigraph)
-        except SyntaxError as exc:
-            raise KgError(f"{path}: not valid {fmt.name}: {exc}") from exc
-    return store
+    return load_files(paths)
 
 
 def load_rdflib(path: str | Path):

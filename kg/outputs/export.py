@@ -115,11 +115,12 @@ def export_city(name: str, output: str | Path | None = None, graph_path: str | P
         KgError: unreadable or empty graph, unknown format, output path not writable.
     """
     from ..serialize import reading
+    from ..store import open_store
     from .subgraph import find_city
-    from .visualize import open_store, page_file_name
+    from .visualize import page_file_name
 
     fmt = export_format(fmt, output)
-    store = open_store(graph_path)
+    store = open_store(graph_path, require_entities=True)
     city = find_city(store, name)
     result = city_export(store, city, fmt, provenance=provenance, source=Path(graph_path or DEFAULT_GRAPH).name)
     if output is None:
@@ -135,11 +136,12 @@ def export_all_cities(folder: str | Path, graph_path: str | Path | None = None, 
     (and ``index.html`` linking the pages, for ``html``)."""
     from viz import IndexEntry, render_index
 
+    from ..store import open_store
     from .subgraph import prefecture_cities
-    from .visualize import WHOLE_TITLE, ensure_folder, open_store, page_file_name
+    from .visualize import WHOLE_TITLE, ensure_folder, page_file_name
 
     fmt = export_format(fmt or "ttl")
-    store = open_store(graph_path)
+    store = open_store(graph_path, require_entities=True)
     cities = prefecture_cities(store)
     names = {c.iri: Path(page_file_name(_code(c), _english(store, c))).with_suffix(EXTENSIONS[fmt]).name
              for c in cities}

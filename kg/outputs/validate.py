@@ -23,9 +23,9 @@ def validate_graph(graph) -> ValidationReport:
     from rdflib import Graph
     from rdflib.namespace import SH
 
-    from ..serialize import load_rdflib
+    from ..store import open_rdflib
 
-    data = graph if isinstance(graph, Graph) else load_rdflib(Path(graph))
+    data = graph if isinstance(graph, Graph) else open_rdflib(Path(graph))
     shapes = Graph().parse(SHAPES_FILE)
     ontology = Graph().parse(ONTOLOGY_FILE)
     conforms, results, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",

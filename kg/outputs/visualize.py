@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from ..errors import KgError
-from ..model import TYPES
+from ..model import TYPES  # noqa: F401 (the doctest of parse_names uses it)
 from ..paths import DEFAULT_GRAPH
 from .subgraph import City
 
@@ -39,21 +39,11 @@ def parse_names(text: str | None, known: tuple[str, ...], what: str) -> tuple[st
 
 
 def open_store(graph_path: str | Path | None = None):
-    """The graph as a pyoxigraph store, refusing a graph without entities.
+    """Re-export of :func:`kg.store.open_store` refusing a graph without entities (kept for
+    callers not yet moved to kg.store)."""
+    from ..store import open_store as open_graph
 
-    Raises:
-        KgError: the file is missing, unreadable, or holds no entity.
-    """
-    from ..serialize import load_store
-
-    path = Path(graph_path or DEFAULT_GRAPH)
-    store = load_store([path])
-    classes = " ".join(f"<https://w3id.org/fjkg/ontology#{t}>" for t in TYPES)
-    ask = f"ASK {{ VALUES ?t {{ {classes} }} ?e a ?t }}"
-    if not store.query(ask):
-        raise KgError(f"{path}: the graph holds no entities (no Region, Park, Corridor, Project or Agency); "
-                      f"build one with kg build")
-    return store
+    return open_graph(graph_path, require_entities=True)
 
 
 def graph_view(store, *, city: City | None = None, types: tuple[str, ...] = (),

@@ -34,6 +34,17 @@ def corpus_graph_triples(corpus: Corpus):
     return corpus_triples(corpus, corpus.issuers)
 
 
+def write_database(folder: str | Path, triples) -> None:
+    """Write the built triples (and the ontology) as an Oxigraph database in ``folder``
+    (``kg build -o DIR``), with Oxigraph's bulk loader; see :func:`kg.store.write_database`."""
+    import pyoxigraph as ox
+
+    from ..serialize import _oxigraph_triples
+    from ..store import write_database as write_store
+
+    write_store(folder, (ox.Quad(t.subject, t.predicate, t.object) for t in _oxigraph_triples(triples)))
+
+
 def build_graph(corpus_dir: str | Path | None = None, *, progress: Progress | None = None, jobs: int = 1,
                 cache: bool | str | Path | None = None):
     """The rdflib Graph of ``corpus_dir`` (options as for :func:`build_file`)."""
@@ -53,8 +64,9 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
 
     Args:
         corpus_dir: folder of ``.txt`` plans, with an optional ``MANIFEST.csv``.
-        output: file to write, its format given by the extension unless ``fmt`` names one.
-        fmt: RDF format name or alias (see :func:`kg.serialize.rdf_format`).
+        output: file to write, its format given by the extension unless ``fmt`` names one; a
+            folder (or ``fmt="oxigraph"``) receives an Oxigraph database.
+        fmt: RDF format name or alias (see :func:`kg.serialize.rdf_format`), or ``oxigraph``.
         progress: called after each document is extracted.
         jobs: processes working on documents in parallel.
         cache: folder keeping each document's extraction between builds, ``True`` for the
@@ -66,16 +78,24 @@ def build_file(corpus_dir: str | Path, output: str | Path, *, fmt: str | None = 
     """
     from ..prefixes import PREFIXES
     from ..serialize import check_output, format_for_path, rdf_format, reading, write_graph
+    from ..store import check_database_target, wants_database
 
-    rdf = rdf_format(fmt) if fmt else format_for_path(output) if str(output) != "-" else rdf_format("turtle")
+    database = wants_database(output, fmt)
+    if not database:
+        rdf = rdf_format(fmt) if fmt else format_for_path(output) if str(output) != "-" else rdf_format("turtle")
     with reading(corpus_dir), paused_gc():
-        if str(output) != "-":
+        if database:
+            check_database_target(output)
+        elif str(output) != "-":
             check_output(output)
         corpus, stats = run_with_stats(corpus_dir, progress=progress, jobs=jobs, cache=cache)
         clock = Clock()
         triples = corpus_graph_triples(corpus)
         clock.lap("graph")
-        write_graph(output, triples, rdf, PREFIXES)
+        if database:
+            write_database(output, triples)
+        else:
+            write_graph(output, triples, rdf, PREFIXES)
         clock.lap("write")
         seconds = {**stats.seconds, **clock.laps}
     types = Counter(e.type for e in corpus.entities.values())

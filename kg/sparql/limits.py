@@ -20,9 +20,10 @@ import traceback
 from collections.abc import Callable
 
 from ..errors import KgError
+from ..settings import setting
 
-DEFAULT_TIMEOUT = 120.0  # seconds
-DEFAULT_MAX_ROWS = 1_000_000
+DEFAULT_TIMEOUT = float(setting("query_timeout"))  # seconds
+DEFAULT_MAX_ROWS = int(setting("query_max_rows"))
 
 
 class QueryTimeout(KgError):

@@ -12,7 +12,6 @@ from pathlib import Path
 from ..errors import KgError, UnknownFormat
 from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
 from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LimitedSink, too_many_rows
-from ..paths import DEFAULT_GRAPH, ONTOLOGY_FILE
 from ..prefixes import PREFIXES
 
 RESULT_FORMATS = {  # SPARQL results formats (and table) -> the file extensions that choose them
@@ -28,10 +27,10 @@ class QuerySyntaxError(KgError):
 
 
 def load_dataset(graph: str | Path | None = None):
-    """A pyoxigraph ``Store`` with the graph (default: the built-in one) and the ontology."""
-    from ..serialize import load_store
+    """Re-export of :func:`kg.store.open_store` (kept for callers not yet moved to kg.store)."""
+    from ..store import open_store
 
-    return load_store([Path(graph) if graph else DEFAULT_GRAPH, ONTOLOGY_FILE])
+    return open_store(graph)
 
 
 def run(store, text: str, bindings: dict | None = None, *, source: str = "query"):
@@ -320,7 +319,9 @@ def answer(query: str | None = None, *, file: str | Path | None = None, params: 
 def evaluate(query: LibraryQuery, params: dict[str, str], graph: str | None, fmt: str | None, output: str | None,
              terminal: bool, max_rows: int | None, ready=lambda: None) -> bytes:
     """Load the dataset, bind ``params``, call ``ready()``, run ``query`` and format its answer."""
-    store = load_dataset(graph)
+    from ..store import open_store
+
+    store = open_store(graph)
     bindings = bind_parameters(store, query, params)
     ready()
     result = run(store, query.text, bindings, source=str(query.path or query.name))

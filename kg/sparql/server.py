@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from ..settings import setting
 from .workers import Limits, QueryWorkers
 
 WEB_DIR = Path(__file__).parent / "web"
@@ -139,8 +140,9 @@ def _listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(graph: str | Path | None = None, *, host: str = "127.0.0.1", port: int = 7878, workers: int = 2,
-          limits: Limits | None = None, cors: bool = False, log=print) -> None:
+def serve(graph: str | Path | None = None, *, host: str = setting("serve_host"), port: int = setting("serve_port"),
+          workers: int = setting("serve_workers"), limits: Limits | None = None, cors: bool = False,
+          log=print) -> None:
     """Serve the graph until interrupted (Ctrl-C or SIGTERM).
 
     Args:
@@ -162,7 +164,7 @@ def serve(graph: str | Path | None = None, *, host: str = "127.0.0.1", port: int
         triples = pool.start()
         bound_host, bound_port = sock.getsockname()[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        log(f"kg serve: {triples} triples, read-only; query page http://{shown}:{bound_port}/ , "
+        log(f"kg serve: {triples}, read-only; query page http://{shown}:{bound_port}/ , "
             f"SPARQL endpoint http://{shown}:{bound_port}/sparql (Ctrl-C stops)")
         sys.stdout.flush()
         config = uvicorn.Config(create_app(pool, cors=cors), log_level="warning", lifespan="off")

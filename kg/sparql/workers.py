@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import KgError
+from ..settings import setting
 from .limits import LimitedSink
 from ..serialize import FORMATS
 
@@ -39,8 +40,8 @@ class Reply(NamedTuple):
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 30.0  # seconds a query may run
-    max_bytes: int = 64 * 1024 * 1024  # size of one answer
+    timeout: float = float(setting("serve_timeout"))  # seconds a query may run
+    max_bytes: int = int(setting("serve_max_mb")) * 1024 * 1024  # size of one answer
 
 
 class ResultTooLarge(Exception):
@@ -147,10 +148,7 @@ def library_examples(store) -> bytes:
                 continue
             bindings[name] = resolved.term
             labels.append(f"{name} = {resolved.label}")
-        text = bound_text(q, bindings)
-        if labels:  # say what the VALUES block holds, just above it
-            head, _, values = text.rstrip("\n").rpartition("\n")
-            text = f"{head}\n# 参数 / parameters: {'; '.join(labels)}\n{values}\n"
+        text = bound_text(q, bindings, note=f"参数 / parameters: {'; '.join(labels)}" if labels else "")
         if missing:
             text = (text.rstrip("\n") + f"\n# 示例值不在此图中，参数未绑定（回答所有值）/ the example value {', '.join(missing)} "
                     "is not in this graph: the parameter is left unbound (every value)\n")
@@ -163,14 +161,14 @@ def library_examples(store) -> bytes:
 def _worker_main(conn, graph: str | None, max_bytes: int) -> None:
     """A worker process: load the dataset once, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which ends its workers
-    from .query import load_dataset
+    from ..store import open_store, size_of
 
     try:
-        store = load_dataset(graph)
+        store = open_store(graph)
     except KgError as exc:
         conn.send(("error", str(exc)))
         return
-    conn.send(("ready", len(store)))
+    conn.send(("ready", size_of(store, graph)))
     while True:
         try:
             job = conn.recv()

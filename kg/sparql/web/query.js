@@ -156,8 +156,8 @@ function showExample(example, button) {
     for (const p of example.params) {
       list.appendChild(element("li", `?${p.name}${p.optional ? " (可选 optional)" : ""} — ${p.description}`));
     }
-    about.appendChild(element("p", "参数在末尾的 VALUES 中，可改写；删去 VALUES 即查询全部。" +
-      " Parameters are in the VALUES block at the end: edit them, or delete it to ask about every value."));
+    about.appendChild(element("p", "参数在 WHERE 开头的 VALUES 中（每个都要改），可改写；删去 VALUES 即查询全部。" +
+      " Parameters are in the VALUES block opening each WHERE: edit each, or delete them to ask about every value."));
     about.appendChild(list);
   }
 }
