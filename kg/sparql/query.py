@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 from ..errors import KgError, UnknownFormat
+from ..paths import DEFAULT_GRAPH, ONTOLOGY_FILE
+from ..prefixes import PREFIXES
 from .guard import MAX_QUERY_BYTES, QueryRefused, check_query, too_large_message
 from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query
 from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LimitedSink, too_many_rows
-from ..paths import DEFAULT_GRAPH, ONTOLOGY_FILE
-from ..prefixes import PREFIXES
 
 RESULT_FORMATS = {  # SPARQL results formats (and table) -> the file extensions that choose them
     "table": (".txt",), "csv": (".csv",), "tsv": (".tsv",), "json": (".srj", ".json"), "xml": (".srx", ".xml"),
@@ -352,8 +352,8 @@ def answer(query: str | None = None, *, file: str | Path | None = None, params: 
         QueryTimeout: the query ran past ``timeout``.
         TooManyRows: the answer has more than ``max_rows`` rows.
     """
-    from .limits import run_in_child
     from ..serialize import write_atomic
+    from .limits import run_in_child
 
     chosen = find_query(query, file)
     check_query(chosen.text, services=services, source=str(chosen.path or chosen.name))
