@@ -233,6 +233,7 @@ class QueryWorkers:
         self.graph = str(graph) if graph else None
         self.size, self.limits, self.log = max(1, size), limits or Limits(), log
         self.problem: str | None = None  # why the pool is short of workers, while it is
+        self._told: set[str] = set()  # problems logged since the pool was last whole
         self._context = multiprocessing.get_context("spawn")
         self._started: list[_Worker] = []
         self._idle: asyncio.Queue | None = None
@@ -354,12 +355,14 @@ class QueryWorkers:
         if self.problem:
             self.log(f"kg serve: all {self.size} query workers are running again")
             self.problem = None
+            self._told.clear()
 
     def _report(self, problem: str) -> None:
-        """Log ``problem`` in one line, once while it lasts."""
-        if problem != self.problem:
+        """Log ``problem`` in one line, once until the pool is whole again."""
+        if problem not in self._told:
             self.log(f"kg serve: {problem} ({len(self._started)} of {self.size} query workers running)")
-            self.problem = problem
+            self._told.add(problem)
+        self.problem = problem
 
     def close(self) -> None:
         if self._refill is not None:
