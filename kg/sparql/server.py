@@ -14,6 +14,7 @@ SPARQL Update (``update=`` or ``application/sparql-update``) and Graph Store wri
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import logging
@@ -298,7 +299,12 @@ def create_app(workers: QueryWorkers, *, access: Access | None = None, log=print
         Route("/update", update, methods=["GET", "POST"]),
         Route("/store", store, methods=["GET", "PUT", "POST", "DELETE", "PATCH"]),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        workers.watch()  # a worker that dies before the first request is replaced too
+        yield
+
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
 class _WithoutIncomplete(logging.Filter):
@@ -354,7 +360,7 @@ def serve(graph: str | Path | None = None, *, host: str = "127.0.0.1", port: int
             f"SPARQL endpoint http://{shown}:{bound_port}/sparql (Ctrl-C stops)")
         sys.stdout.flush()
         logging.getLogger("uvicorn.error").addFilter(_WithoutIncomplete())
-        config = uvicorn.Config(create_app(pool, access=access, log=pool.log), log_level="warning", lifespan="off")
+        config = uvicorn.Config(create_app(pool, access=access, log=pool.log), log_level="warning", lifespan="on")
         try:
             uvicorn.Server(config).run(sockets=[sock])
         except KeyboardInterrupt:  # uvicorn re-raises Ctrl-C once it has shut down cleanly

@@ -251,6 +251,10 @@ class QueryWorkers:
     def _new_worker(self) -> _Worker:
         return _Worker(self._context, self.graph, self.limits)
 
+    def watch(self) -> None:
+        """Start watching the workers from the running event loop (the server's start-up)."""
+        self._ready_queue()
+
     def _ready_queue(self) -> asyncio.Queue:
         if self._idle is None:
             self._idle = asyncio.Queue()
@@ -302,9 +306,9 @@ class QueryWorkers:
             status = 503
         except (EOFError, OSError):
             message, status = "the query worker stopped unexpectedly; try again", 500
-            self._replace(worker)
-            self._report(f"a query worker died while answering ({_death(worker.process)}); starting another")
         self._replace(worker)
+        if status == 500:
+            self._report(f"a query worker died while answering ({_death(worker.process)}); starting another")
         return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
     async def _take(self, idle: asyncio.Queue) -> _Worker | None:
@@ -315,8 +319,10 @@ class QueryWorkers:
                 worker = await asyncio.wait_for(idle.get(), max(0.0, deadline - asyncio.get_running_loop().time()))
             except asyncio.TimeoutError:
                 return None
-            if worker in self._started:  # not one retired meanwhile
+            if worker in self._started and worker.process.is_alive():
                 return worker
+            if worker in self._started:  # died just now, before its watcher said so
+                self._died(worker)
         return None
 
     def _unavailable(self) -> Reply:

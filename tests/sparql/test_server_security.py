@@ -222,7 +222,7 @@ def test_workers_killed_under_load_are_replaced_and_every_answer_is_clear(tmp_pa
     log = proc.stdout.read()
     assert statuses.count(200) > 20 and statuses[-1] == 200, statuses[-20:]
     assert "Traceback" not in log and "never retrieved" not in log
-    assert log.count("cannot start a query worker") == 1  # retried with back-off, reported once
+    assert log.count("no such graph file") == 1  # retried with back-off, reported once
     assert len(query_workers_lines := re.findall(r"kg serve: .*", log)) < 20, query_workers_lines
 
 
@@ -239,3 +239,14 @@ def wait_for(condition, seconds: float = 60.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "the condition never held"
         time.sleep(0.2)
+
+
+def test_a_worker_killed_before_any_request_is_replaced():
+    proc, url = start_server("--workers", "1")
+    try:
+        os.kill(query_workers(proc.pid)[0], signal.SIGKILL)
+        wait_for(lambda: b'"ok"' in http(url + "/health")[2] and b"null" in http(url + "/health")[2])
+        assert http(url + "/sparql?" + urllib.parse.urlencode({"query": SHORT}))[0] == 200
+    finally:
+        stop(proc)
+    assert "died while idle (killed by signal 9)" in proc.stdout.read()
