@@ -111,9 +111,7 @@ class Gate:
                 refusal = ("requests from pages of other sites are refused; start kg serve with --cors "
                            "to let other origins query it")
             if refusal:
-                from starlette.responses import PlainTextResponse
-
-                await PlainTextResponse(refusal + "\n", status_code=403)(scope, receive, send)
+                await _text(403, refusal)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -202,87 +200,104 @@ def streamed(body: bytes, status: int, media: str, headers: dict, seconds: float
     return Streamed(body, status_code=status, media_type=media, headers=headers)
 
 
-def create_app(workers: QueryWorkers, *, access: Access | None = None, log=print):
-    """The ASGI application answering with ``workers``."""
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-    from starlette.requests import Request
-    from starlette.responses import PlainTextResponse, RedirectResponse, Response
-    from starlette.routing import Route
+def _text(status: int, message: str, headers: dict | None = None):
+    from starlette.responses import PlainTextResponse
 
-    access = access or Access()
-    library_cache: list[Response] = []
+    return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
-    def text(status: int, message: str, headers: dict | None = None) -> Response:
-        return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
-    async def answer(job: dict) -> Response:
-        reply = await workers.run(job)
+class _Endpoint:
+    """The route handlers of :func:`create_app`, sharing the workers and the access rules."""
+
+    def __init__(self, workers: QueryWorkers, access: Access, log):
+        self.workers, self.access, self.log = workers, access, log
+        self.library_cache: list = []
+
+    async def answer(self, job: dict):
+        reply = await self.workers.run(job)
         headers = {"Vary": "Accept"}
         if reply.retry_after:
             headers["Retry-After"] = str(reply.retry_after)
-        return streamed(reply.body, reply.status, reply.media, headers, access.read_timeout, log)
+        return streamed(reply.body, reply.status, reply.media, headers, self.access.read_timeout, self.log)
 
-    async def sparql(request: Request) -> Response:
+    async def sparql(self, request):
+        from starlette.responses import RedirectResponse
+
         try:
-            params = await sparql_params(request, access)
+            params = await sparql_params(request, self.access)
         except RequestRefused as exc:
-            return text(exc.status, exc.message)
-        names = [name for name, _ in params]
-        if "update" in names:
-            return text(403, READ_ONLY)
+            return _text(exc.status, exc.message)
+        if "update" in [name for name, _ in params]:
+            return _text(403, READ_ONLY)
         queries = [value for name, value in params if name == "query"]
         if len(queries) != 1:
             if not queries and "text/html" in request.headers.get("accept", ""):
                 return RedirectResponse("/", status_code=303)
-            return text(400, "give exactly one 'query' parameter (SPARQL 1.1 Protocol)")
-        return await answer({
+            return _text(400, "give exactly one 'query' parameter (SPARQL 1.1 Protocol)")
+        return await self.answer({
             "kind": "query", "query": queries[0], "accept": request.headers.get("accept"),
             "default_graph": [v for n, v in params if n == "default-graph-uri"],
             "named_graphs": [v for n, v in params if n == "named-graph-uri"],
         })
 
-    async def refuse_write(request: Request, status: int, headers: dict | None = None) -> Response:
+    async def refuse_write(self, request, status: int, headers: dict | None = None):
         try:  # read (at most the body limit of) what the client sends, so it hears the refusal
-            await read_body(request, seconds=access.read_timeout)
+            await read_body(request, seconds=self.access.read_timeout)
         except RequestRefused:
             pass
-        return text(status, READ_ONLY, headers)
+        return _text(status, READ_ONLY, headers)
 
-    async def store(request: Request) -> Response:
+    async def store(self, request):
         if request.method not in ("GET", "HEAD"):
-            return await refuse_write(request, 405, {"Allow": "GET, HEAD"})
+            return await self.refuse_write(request, 405, {"Allow": "GET, HEAD"})
         graph = request.query_params.get("graph")
         if graph is None and "default" not in request.query_params:
-            return text(400, "say which graph: ?default or ?graph=IRI (SPARQL 1.1 Graph Store Protocol)")
-        return await answer({"kind": "graph", "graph": graph, "accept": request.headers.get("accept")})
+            return _text(400, "say which graph: ?default or ?graph=IRI (SPARQL 1.1 Graph Store Protocol)")
+        return await self.answer({"kind": "graph", "graph": graph, "accept": request.headers.get("accept")})
 
-    async def update(request: Request) -> Response:
-        return await refuse_write(request, 403)
+    async def update(self, request):
+        return await self.refuse_write(request, 403)
 
-    async def health(request: Request) -> Response:
-        report = workers.health()
+    async def health(self, request):
+        from starlette.responses import Response
+
+        report = self.workers.health()
         return Response(json.dumps(report) + "\n", status_code=503 if report["status"] == "down" else 200,
                         media_type="application/json", headers={"Cache-Control": "no-store"})
 
-    async def page(request: Request) -> Response:
+    async def page(self, request):
+        from starlette.responses import Response
+
         return Response((WEB_DIR / "index.html").read_bytes(), media_type="text/html; charset=utf-8")
 
-    async def static(request: Request) -> Response:
+    async def static(self, request):
+        from starlette.responses import Response
+
         name = request.path_params["name"]
         if name not in _STATIC:
-            return text(404, "not found")
+            return _text(404, "not found")
         return Response((WEB_DIR / name).read_bytes(), media_type=_STATIC[name])
 
-    async def library(request: Request) -> Response:
-        if not library_cache:
-            reply = await workers.run({"kind": "library"})
+    async def library(self, request):
+        from starlette.responses import Response
+
+        if not self.library_cache:
+            reply = await self.workers.run({"kind": "library"})
             response = Response(reply.body, status_code=reply.status, media_type=reply.media)
             if reply.status != 200:
                 return response
-            library_cache.append(response)
-        return library_cache[0]
+            self.library_cache.append(response)
+        return self.library_cache[0]
 
+
+def create_app(workers: QueryWorkers, *, access: Access | None = None, log=print):
+    """The ASGI application answering with ``workers``."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Route
+
+    access = access or Access()
+    endpoint = _Endpoint(workers, access, log)
     middleware = [Middleware(Gate, access=access)]
     if access.cors:
         from starlette.middleware.cors import CORSMiddleware
@@ -290,15 +305,16 @@ def create_app(workers: QueryWorkers, *, access: Access | None = None, log=print
         middleware.append(Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                                      allow_headers=["Accept", "Content-Type"]))
     routes = [
-        Route("/", page, methods=["GET"]),
-        Route("/static/{name}", static, methods=["GET"]),
-        Route("/library.json", library, methods=["GET"]),
-        Route("/health", health, methods=["GET"]),
-        Route("/sparql", sparql, methods=["GET", "POST"]),
-        Route("/query", sparql, methods=["GET", "POST"]),
-        Route("/update", update, methods=["GET", "POST"]),
-        Route("/store", store, methods=["GET", "PUT", "POST", "DELETE", "PATCH"]),
+        Route("/", endpoint.page, methods=["GET"]),
+        Route("/static/{name}", endpoint.static, methods=["GET"]),
+        Route("/library.json", endpoint.library, methods=["GET"]),
+        Route("/health", endpoint.health, methods=["GET"]),
+        Route("/sparql", endpoint.sparql, methods=["GET", "POST"]),
+        Route("/query", endpoint.sparql, methods=["GET", "POST"]),
+        Route("/update", endpoint.update, methods=["GET", "POST"]),
+        Route("/store", endpoint.store, methods=["GET", "PUT", "POST", "DELETE", "PATCH"]),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         workers.watch()  # a worker that dies before the first request is replaced too
