@@ -106,6 +106,13 @@ def test_kg_query_refuses_service_before_any_request_leaves(internal):
     assert internal.requests == []
 
 
+def test_nothing_but_service_makes_the_engine_fetch(internal):
+    for query in (f"SELECT * FROM <{internal.url}> WHERE {{ ?a ?b ?c }}", f"DESCRIBE <{internal.url}>",
+                  f"SELECT * FROM NAMED <{internal.url}> WHERE {{ GRAPH ?g {{ ?a ?b ?c }} }}"):
+        assert invoke("query", query, "--timeout", "10").exit_code == 0
+    assert internal.requests == []
+
+
 def test_kg_query_calls_an_allowed_endpoint(internal):
     result = invoke("query", forged(internal.url)["plain"], "--allow-service", internal.url, "--format", "csv")
     assert result.exit_code == 0, result.output
