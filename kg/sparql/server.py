@@ -10,6 +10,12 @@ A Starlette (ASGI) app on uvicorn in front of pyoxigraph worker processes (``kg.
 
 SPARQL Update (``update=`` or ``application/sparql-update``) and Graph Store writes (``PUT``,
 ``POST``, ``DELETE``) are refused with 403/405.
+
+Hostile clients and pages: a ``Host`` the server does not serve (DNS rebinding) and, without
+``--cors``, a POST from another site's page are refused (``Gate``); request bodies are limited in
+size and in time (``read_body``); answers go out in parts, and a client that stops taking them is
+given up (``streamed``); ``SERVICE`` and deep nesting are refused by the workers before the engine
+runs (``kg.sparql.guard``). ``/health`` reports the query workers.
 """
 from __future__ import annotations
 
