@@ -433,6 +433,19 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
                    f"{result.triples} triples", err=True)
 
 
+def _absolute_url(ctx, param, values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        if not value.lower().startswith(("http://", "https://")) or any(c in value for c in " <>\"{}|^`\\"):
+            raise click.BadParameter(f"expected an absolute http(s) URL, got {value!r}", param=param)
+    return values
+
+
+allow_service_option = click.option(
+    "--allow-service", "services", multiple=True, metavar="URL", callback=_absolute_url,
+    help="Let SERVICE call this endpoint (repeatable; exactly this URL). Without it, federated queries "
+         "are refused: they would make requests to other servers.")
+
+
 @cli.command()
 @click.argument("query", required=False)
 @click.option("-f", "--file", "file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -449,16 +462,19 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
 @setting_option("--timeout", "query_timeout", type=click.FloatRange(min=0))
 @setting_option("--max-rows", "query_max_rows", type=click.IntRange(min=0))
 @click.option("--list", "list_queries", is_flag=True, help="List the questions of the query library and exit.")
+@allow_service_option
 @interruptible
 @library_errors
 def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: Path | None, fmt: str | None,
-          output: Path | None, timeout: float, max_rows: int, list_queries: bool):
+          output: Path | None, timeout: float, max_rows: int, list_queries: bool, services: tuple[str, ...]):
     """Ask the graph a question in SPARQL: a query text, a .rq file or a library question by NAME.
 
     Runs on Oxigraph over the graph and its ontology; the prefixes kg:, kgr:, rdf:, rdfs:, owl:,
     skos:, dcterms:, prov:, nif:, itsrdf:, geo: and xsd: are predeclared. Tables cut long cells;
     csv, tsv and json keep everything. A syntax error exits with status 2; a query stopped by
-    --timeout or an answer past --max-rows exits with status 1 and writes nothing.
+    --timeout or an answer past --max-rows exits with status 1 and writes nothing. A query over
+    1 MB or nested deeper than 500 levels, or one calling a SERVICE not allowed with
+    --allow-service, is refused with status 2 before it runs.
 
     \b
     Example:
@@ -486,7 +502,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         if output is not None and str(output) != "-":
             check_output(output)  # before the query runs
         data = answer(query, file=file, params=bindings, graph=graph, fmt=fmt, output=output,
-                      terminal=sys.stdout.isatty(), timeout=timeout, max_rows=max_rows)
+                      terminal=sys.stdout.isatty(), timeout=timeout, max_rows=max_rows, services=services)
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -500,14 +516,23 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
 @setting_option("--max-mb", "serve_max_mb")
 @setting_option("--workers", "serve_workers")
 @click.option("--cors", is_flag=True, help="Let web pages of other origins (e.g. YASGUI) query the endpoint.")
+@allow_service_option
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Answer requests for this host name too (repeatable); besides it, only localhost and IP "
+                   "addresses are served, so that DNS rebinding cannot reach the endpoint.")
+@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds a client may take to send its request, or to take each part of an answer.")
 @library_errors
-def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int, workers: int, cors: bool):
+def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int, workers: int, cors: bool,
+          services: tuple[str, ...], allow_hosts: tuple[str, ...], read_timeout: float):
     """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page for the browser.
 
     GET or POST /sparql (SPARQL 1.1 Protocol; JSON, XML, CSV, TSV or Turtle by the Accept
     header), GET /store?default (Graph Store Protocol), and the query page at /. Updates and
     writes are refused; a query that runs past --timeout or answers more than --max-mb is
-    stopped with an error. Listens on 127.0.0.1 only unless --host says otherwise.
+    stopped with an error. Listens on 127.0.0.1 only unless --host says otherwise. SERVICE is
+    refused unless --allow-service names the endpoint; other host names (--allow-host) and
+    pages of other sites (--cors) are refused. GET /health reports the query workers.
 
     \b
     Example:
@@ -518,8 +543,9 @@ def serve(graph: Path | None, host: str, port: int, timeout: float, max_mb: int,
     from .sparql.server import serve as run_server
     from .sparql.workers import Limits
 
-    run_server(graph, host=host, port=port, workers=workers, cors=cors,
-               limits=Limits(timeout=timeout, max_bytes=max_mb * 1024 * 1024), log=click.echo)
+    run_server(graph, host=host, port=port, workers=workers, cors=cors, allow_hosts=allow_hosts,
+               read_timeout=read_timeout, log=click.echo,
+               limits=Limits(timeout=timeout, max_bytes=max_mb * 1024 * 1024, services=services))
 
 
 @cli.command()

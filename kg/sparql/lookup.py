@@ -96,7 +96,10 @@ def parse_term(value: str, where: str = ""):
 
     iri = _as_iri(value)
     if iri is not None:
-        return ox.NamedNode(iri)
+        try:
+            return ox.NamedNode(iri)
+        except ValueError as exc:
+            raise UnknownValue(f"{where}{value!r} is not a valid IRI: {exc}") from exc
     if not re.match(r'^(["\'<]|[-+]?\d|true$|false$)', value):
         return ox.Literal(value)
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())

@@ -10,9 +10,10 @@ import re
 from pathlib import Path
 
 from ..errors import KgError, UnknownFormat
+from ..prefixes import PREFIXES
+from .guard import MAX_QUERY_BYTES, QueryRefused, check_query, too_large_message
 from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
 from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LimitedSink, too_many_rows
-from ..prefixes import PREFIXES
 
 RESULT_FORMATS = {  # SPARQL results formats (and table) -> the file extensions that choose them
     "table": (".txt",), "csv": (".csv",), "tsv": (".tsv",), "json": (".srj", ".json"), "xml": (".srx", ".xml"),
@@ -33,11 +34,13 @@ def load_dataset(graph: str | Path | None = None):
     return open_store(graph)
 
 
-def run(store, text: str, bindings: dict | None = None, *, source: str = "query"):
+def run(store, text: str, bindings: dict | None = None, *, source: str = "query", services: tuple[str, ...] = ()):
     """Run the SPARQL query ``text`` on ``store`` with ``bindings`` ({variable name: term}).
 
     Bindings are pre-bound by the engine (SEP-0007 substitution), not written into the text;
-    Oxigraph accepts only variables the query projects (or a sub-select does).
+    Oxigraph accepts only variables the query projects (or a sub-select does). The text is
+    checked first (:func:`kg.sparql.guard.check_query`): ``SERVICE`` may call only the endpoints
+    in ``services``.
 
     Returns:
         pyoxigraph's answer: ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
@@ -45,10 +48,12 @@ def run(store, text: str, bindings: dict | None = None, *, source: str = "query"
 
     Raises:
         QuerySyntaxError: the query does not parse (message with line and column).
+        QueryRefused: too large, nested too deep, or a ``SERVICE`` not allowed.
         UnknownParameter: a bound variable the query does not project.
     """
     import pyoxigraph as ox
 
+    check_query(text, services=services, source=source)
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
         result = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
@@ -59,8 +64,16 @@ def run(store, text: str, bindings: dict | None = None, *, source: str = "query"
         if missing:
             raise UnknownParameter(f"{source}: cannot bind ?{missing.group(1)}: it must be in the SELECT "
                                    "projection (or a sub-select's) to be given as a parameter") from exc
-        raise KgError(f"{source}: {exc}") from exc
+        raise KgError(f"{source}: {one_line(exc)}") from exc
+    except OSError as exc:  # a SERVICE call that failed
+        raise KgError(f"{source}: the query failed: {one_line(exc)}") from exc
     return result
+
+
+def one_line(error: BaseException) -> str:
+    """An engine error as one line (a SERVICE endpoint's answer may hold many)."""
+    text = " ".join(str(error).split())
+    return text if len(text) <= 300 else text[:299] + "…"
 
 
 _PROLOGUE = re.compile(r"\s+|#[^\n]*|(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)<[^>]*>", re.IGNORECASE)
@@ -138,16 +151,48 @@ def bind_parameters(store, query: LibraryQuery, params: dict[str, str]) -> dict:
 
 
 def find_query(query: str | None = None, file: str | Path | None = None) -> LibraryQuery:
-    """The query a user means: a library name, SPARQL text, or a file (``-`` for standard input)."""
+    """The query a user means: a library name, SPARQL text, or a file (``-`` for standard input).
+
+    Raises:
+        QueryRefused: a query (or file) larger than ``MAX_QUERY_BYTES``, found before more is read.
+    """
     if file is not None:
         if query:
             raise UnknownParameter("give a query as text, as a library name or with -f FILE, not two of them")
-        return query_file(Path(file))
+        return read_query_file(Path(file))
     if not query:
         raise UnknownParameter(f"no query given: a SPARQL text, -f FILE or one of: {', '.join(load_library())}")
     if re.fullmatch(r"[\w-]+", query.strip()):
         return library_query(query.strip())
+    if len(query.encode("utf-8", errors="surrogatepass")) > MAX_QUERY_BYTES:
+        raise QueryRefused(too_large_message())
     return parse_query(query, "query")
+
+
+def read_query_file(path: Path) -> LibraryQuery:
+    """A query read from a file (``-``: standard input), at most ``MAX_QUERY_BYTES`` of it, so that
+    ``/dev/zero`` or an endless pipe is refused instead of filling the memory."""
+    import sys
+
+    name = "stdin" if str(path) == "-" else str(path)
+    try:
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        else:
+            with open(path, "rb") as stream:
+                data = stream.read(MAX_QUERY_BYTES + 1)
+        text = data.decode("utf-8")
+    except FileNotFoundError as exc:
+        raise KgError(f"{path}: no such query file") from exc
+    except UnicodeDecodeError as exc:
+        if len(data) > MAX_QUERY_BYTES:
+            raise QueryRefused(too_large_message(name)) from exc
+        raise KgError(f"{name}: cannot read the query: not UTF-8 (byte {exc.start})") from exc
+    except OSError as exc:
+        raise KgError(f"{name}: cannot read the query: {exc.strerror or exc}") from exc
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryRefused(too_large_message(name))
+    return parse_query(text, "stdin" if str(path) == "-" else path.stem, None if str(path) == "-" else path)
 
 
 def result_form(result) -> str:
@@ -291,25 +336,28 @@ def output_format(fmt: str | None, output: str | Path | None, form: str, termina
 def answer(query: str | None = None, *, file: str | Path | None = None, params: dict[str, str] | None = None,
            graph: str | Path | None = None, fmt: str | None = None, output: str | Path | None = None,
            terminal: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
-           max_rows: int | None = DEFAULT_MAX_ROWS) -> bytes:
+           max_rows: int | None = DEFAULT_MAX_ROWS, services: tuple[str, ...] = ()) -> bytes:
     """Everything ``kg query`` does: find the query, bind its parameters, run it, format the answer.
 
     With a ``timeout`` (seconds; None or 0: none) the query runs in a child process that is
     killed when the time is up (:mod:`kg.sparql.limits`); ``max_rows`` bounds the rows or triples of
-    the answer. Returns the bytes written to ``output`` (atomically) or, without ``output``, to
-    be printed; nothing is written when the query fails or is stopped.
+    the answer; ``SERVICE`` may call only the endpoints in ``services``. Returns the bytes written
+    to ``output`` (atomically) or, without ``output``, to be printed; nothing is written when the
+    query fails or is stopped.
 
     Raises:
         QuerySyntaxError, UnknownQuery, UnknownParameter, UnknownValue, UnknownFormat: (exit 2 or 1).
+        QueryRefused: too large, nested too deep or federated (exit 2), before the graph is loaded.
         QueryTimeout: the query ran past ``timeout``.
         TooManyRows: the answer has more than ``max_rows`` rows.
     """
-    from .limits import run_in_child
     from ..serialize import write_atomic
+    from .limits import run_in_child
 
     chosen = find_query(query, file)
+    check_query(chosen.text, services=services, source=str(chosen.path or chosen.name))
     args = (chosen, params or {}, str(graph) if graph else None, fmt, str(output) if output else None, terminal,
-            max_rows)
+            max_rows, tuple(services))
     data = run_in_child(evaluate, args, timeout=timeout) if timeout else evaluate(*args)
     if output and str(output) != "-":
         write_atomic(output, data)
@@ -317,15 +365,19 @@ def answer(query: str | None = None, *, file: str | Path | None = None, params: 
 
 
 def evaluate(query: LibraryQuery, params: dict[str, str], graph: str | None, fmt: str | None, output: str | None,
-             terminal: bool, max_rows: int | None, ready=lambda: None) -> bytes:
+             terminal: bool, max_rows: int | None, services: tuple[str, ...] = (), ready=lambda: None) -> bytes:
     """Load the dataset, bind ``params``, call ``ready()``, run ``query`` and format its answer."""
     from ..store import open_store
 
     store = open_store(graph)
     bindings = bind_parameters(store, query, params)
     ready()
-    result = run(store, query.text, bindings, source=str(query.path or query.name))
-    return format_result(result, output_format(fmt, output, result_form(result), terminal), max_rows=max_rows)
+    source = str(query.path or query.name)
+    result = run(store, query.text, bindings, source=source, services=services)
+    try:
+        return format_result(result, output_format(fmt, output, result_form(result), terminal), max_rows=max_rows)
+    except (OSError, RuntimeError, ValueError) as exc:  # raised by the engine while the answer streams
+        raise KgError(f"{source}: the query failed while running: {one_line(exc)}") from exc
 
 
 def library_listing() -> str:

@@ -43,6 +43,14 @@ def start_server(*args: str) -> tuple[subprocess.Popen, str]:
     return proc, f"http://127.0.0.1:{match.group(1)}"
 
 
+def wait_until_healthy(url: str, seconds: float = 60.0) -> None:
+    """Wait until /health says every query worker is running (after one was stopped or killed)."""
+    deadline = time.monotonic() + seconds
+    while b'"ok"' not in http(url + "/health")[2]:
+        assert time.monotonic() < deadline, "the query workers never came back"
+        time.sleep(0.1)
+
+
 def stop(proc: subprocess.Popen) -> None:
     proc.send_signal(2)  # SIGINT, as Ctrl-C
     try:
@@ -272,8 +280,10 @@ def test_time_and_size_limits_stop_a_query_with_a_clear_error(built_ttl):
         endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         status, _, body = http(url + "/sparql?" + urllib.parse.urlencode({"query": endless}))
         assert status == 503 and b"longer than" in body and b"--timeout" in body
+        wait_until_healthy(url)  # the stopped query's worker is replaced
         status, _, body = http(url + "/store?default")
         assert status == 507 and b"larger than" in body
+        wait_until_healthy(url)
         ask = urllib.parse.urlencode({"query": "ASK { ?s a kg:Park }"})
         status, _, body = http(url + "/sparql?" + ask)  # a fresh worker took over
         assert status == 200 and b"true" in body

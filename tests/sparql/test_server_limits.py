@@ -11,7 +11,7 @@ import urllib.request
 from http.client import HTTPConnection
 
 import pytest
-from test_server import http, start_server, stop
+from test_server import http, start_server, stop, wait_until_healthy
 
 from kg.paths import PROJECT_ROOT
 
@@ -74,6 +74,7 @@ def test_other_clients_are_answered_while_a_query_runs_long(limited):
         endless.join(60)
     status, _, body = long_answer[0]
     assert status == 503 and b"longer than the server's limit of 6 s" in body
+    wait_until_healthy(limited)
     assert ask(limited, SHORT)[0] == 200  # a fresh worker replaced the stopped one
 
 
@@ -95,6 +96,7 @@ def test_a_request_that_finds_every_worker_busy_is_told_to_retry(built_ttl):
             assert exc.code == 503 and exc.headers["Retry-After"].isdigit()
             assert b"busy" in exc.read()
         endless.join(60)
+        wait_until_healthy(url)
         assert ask(url, SHORT)[0] == 200
     finally:
         stop(proc)
