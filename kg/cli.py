@@ -392,7 +392,7 @@ def export(city: str | None, graph: Path | None, fmt: str | None, output: Path |
               help="Read the query from a .rq file ('-' reads standard input).")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter of the query, e.g. --param city=福州 (repeatable). Names are looked up in "
-                   "the graph; IRIs (kgr:division/350100) are taken as they are.")
+                   "the graph; IRIs (div:350100) are taken as they are.")
 @graph_option
 @click.option("--format", "fmt", default=None,
               help="table, csv, tsv, json, xml for SELECT/ASK; turtle, ntriples, nquads, trig, jsonld, rdfxml or table "
@@ -409,8 +409,9 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
           output: Path | None, timeout: float, max_rows: int, list_queries: bool):
     """Ask the graph a question in SPARQL: a query text, a .rq file or a library question by NAME.
 
-    Runs on Oxigraph over the graph and its ontology; the prefixes kg:, kgr:, rdf:, rdfs:, owl:,
-    skos:, dcterms:, prov:, nif:, itsrdf:, geo: and xsd: are predeclared. Tables cut long cells;
+    Runs on Oxigraph over the graph and its ontology; the prefixes kg:, rdf:, rdfs:, owl:, skos:,
+    dcterms:, prov:, nif:, itsrdf:, geo:, xsd: and one per kind of resource (div:350100,
+    park:…, region:…, corridor:…, project:…, agency:…, doc:…) are predeclared. Tables cut long cells;
     csv, tsv and json keep everything. A syntax error exits with status 2; a query stopped by
     --timeout or an answer past --max-rows exits with status 1 and writes nothing.
 
@@ -419,7 +420,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         kg query --list
         kg query parks_in_city --param city=福州
         kg query connections_between_cities -p city1=福州 -p city2=厦门 --format json
-        kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ kgr:division\\/350200 }'
+        kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ div:350200 }'
         kg query -f my.rq --graph fujian.ttl -o answer.csv --timeout 600 --max-rows 0
         kg query city_subgraph -p city=厦门 --format turtle > xiamen.ttl
     """

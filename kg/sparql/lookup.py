@@ -87,7 +87,7 @@ def resolve(store, type_: str, value: str, *, parameter: str = "") -> Resolved:
 
 
 def parse_term(value: str, where: str = ""):
-    """An RDF term written in Turtle syntax (``<iri>``, ``kgr:division/350100``, ``"福州"@zh``, ``42``).
+    """An RDF term written in Turtle syntax (``<iri>``, ``div:350100``, ``"福州"@zh``, ``42``).
 
     A bare word that is none of these is a plain string literal. The value is parsed as the
     object of one Turtle triple, so anything that is not exactly one term is refused.
