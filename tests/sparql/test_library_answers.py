@@ -42,3 +42,10 @@ def test_top_cities_are_the_nine_cities_of_fujian_all_with_parks(store):
     assert len(rows) == 9
     assert rows[0]["name"].value == "福州市"
     assert all(int(r["parks"].value) + int(r["projects"].value) > 0 for r in rows)
+
+
+def test_agencies_for_a_district_include_its_own_bureaus_and_their_tasks(store):
+    rows = answer(store, "agencies_for_city", city="仓山区")
+    tasks = {r["thing_name"].value for r in rows if r["agency_name"].value == "仓山区建设局" and r["thing_name"]}
+    assert {"义序机场", "城门水厂", "飞凤山水厂"} <= tasks
+    assert {r["how"].value for r in rows} == {"responsible for something in the city", "an agency of the city"}
