@@ -12,7 +12,8 @@ from .paths import DEFAULT_GRAPH
 
 
 def library_errors(func):
-    """Turn a KgError into a message and exit code 1, or the error's own ``exit_code`` (never a traceback)."""
+    """Turn a KgError into a message and its exit code: 2 for bad input on the command line, else 1
+    (the rule in :mod:`kg.errors`; never a traceback)."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
@@ -194,18 +195,25 @@ def stats(graph: Path | None, top: int):
 
 @cli.command()
 @graph_option
+@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
+              help="Check the graph as written (none), or as a reasoning store sees it after RDFS or OWL-RL "
+                   "inference with the ontology (slower: about a minute for the built-in graph).")
 @library_errors
-def validate(graph: Path | None):
+def validate(graph: Path | None, inference: str):
     """Check a graph against the SHACL shapes of ontology/shapes.ttl (exit 1 on violations).
+
+    Progress goes to standard error, shape by shape; the report to standard output.
 
     \b
     Example:
         kg validate
         kg validate --graph fujian.ttl
+        kg validate --inference rdfs
     """
     from .outputs.validate import validate_graph
 
-    report = validate_graph(graph or DEFAULT_GRAPH)
+    report = validate_graph(graph or DEFAULT_GRAPH, inference=inference,
+                            progress=lambda line: click.echo(line, err=True))
     click.echo(report.text)
     if not report.conforms:
         raise click.ClickException(f"{report.violations} SHACL violation(s)")
@@ -239,12 +247,12 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
     from .table import format_table
 
     result = run_evaluation(load_store([graph or DEFAULT_GRAPH]), gold_dir, corpus_dir or default_corpus_dir())
-    rows = [[key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"]
-            for key, s in result.scores.items()]
-    for name in ("ent", "rel"):
-        s = result.total(name)
-        rows.append([f"{name} (micro)", f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"])
-    click.echo(format_table(["item", "P", "R", "F1", "predicted/gold"], rows))
+    scores = [*result.scores.items(), *((f"{name} (micro)", result.total(name)) for name in ("ent", "rel"))]
+    rows = [[key, f"{s.precision:.3f}", f"{s.correct}/{s.predicted}", f"{s.recall:.3f}", f"{s.found}/{s.required}",
+             f"{s.f1:.3f}"] for key, s in scores]
+    click.echo(format_table(["item", "P", "correct/predicted", "R", "found/required", "F1"], rows))
+    click.echo("predicted: items of the graph inside the annotated chunks; required: gold items not marked "
+               "optional (a prediction may also match an optional gold item, so predicted can exceed required)")
     if details:
         for title, items in (("missed", result.missed), ("spurious", result.spurious)):
             for key in sorted(items):
@@ -332,9 +340,22 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
         if str(target) != "-":
             click.echo(f"{target}: written", err=True)
     if open_page and str(target) != "-":
-        import webbrowser
+        _open_in_browser(target)
 
-        webbrowser.open(target.resolve().as_uri())
+
+def _open_in_browser(page: Path) -> None:
+    """Open ``page`` in the web browser, or say that none could be and where the page is."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(page.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if opened:
+        click.echo(f"opened {page} in the web browser", err=True)
+    else:
+        click.echo(f"no web browser could be opened here (none found, or it failed); the page is at "
+                   f"{page.resolve()}: open that file in a browser", err=True)
 
 
 @cli.command()

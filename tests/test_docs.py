@@ -18,13 +18,28 @@ def setup_commands():
 def test_readme_opens_with_the_two_setup_commands():
     commands = setup_commands()
     assert len(commands) == 2
-    assert commands[0].startswith("pip install -e .") and "kg " in commands[0]
-    assert commands[1].startswith("pip install -e '.[test]'") and "pytest" in commands[1]
+    assert commands[0].startswith("sh scripts/install.sh &&") and "kg " in commands[0]
+    assert commands[1].startswith("sh scripts/install.sh --test &&") and "pytest" in commands[1]
 
 
-def test_ci_runs_the_readme_test_command():
+def test_ci_runs_exactly_the_readme_test_command():
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert setup_commands()[1] in ci
+    assert setup_commands()[1] in ci.splitlines()
+
+
+def test_the_install_script_makes_a_virtual_environment_and_installs_the_test_packages():
+    script = (PROJECT_ROOT / "scripts" / "install.sh").read_text(encoding="utf-8")
+    assert "python3 -m venv .venv" in script and "python3-venv" in script
+    assert "apt-get install" in script and "scripts/test-packages.txt" in script
+    packages = (PROJECT_ROOT / "scripts" / "test-packages.txt").read_text(encoding="utf-8")
+    assert {"chromium", "fonts-noto-cjk"} <= {line.split("#")[0].strip() for line in packages.splitlines()}
+
+
+def test_no_test_skips_for_want_of_a_program():
+    """A missing browser, font, corpus or gold folder fails a test with advice; it is not a skip."""
+    for path in (PROJECT_ROOT / "tests").rglob("test_*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"skipif\([^)]*(which|CHROMIUM|chromium|exists\(\)\s*and)", text), path
 
 
 @pytest.mark.parametrize("name", sorted(cli.commands))

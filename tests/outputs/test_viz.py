@@ -8,7 +8,6 @@ import pytest
 from conftest import invoke
 from kg.paths import DEFAULT_GRAPH, PROJECT_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 KGR = "https://w3id.org/fjkg/id/"
 FUZHOU, CANGSHAN = KGR + "division/350100", KGR + "division/350104"
@@ -43,14 +42,12 @@ def pages(tmp_path_factory, store, fuzhou):
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does")
+def browser_context(tmp_path_factory, chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium, headless=True,
             args=CHROMIUM_ARGS, viewport={"width": 1500, "height": 950})
         yield context
         context.close()

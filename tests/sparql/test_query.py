@@ -197,7 +197,7 @@ def test_parameters_are_values_never_query_text(store):
     """A quote-and-brace injection through a parameter finds nothing and changes no query."""
     attack = '福州" } ?s ?p ?o . { ?s ?p "'
     result = kg("query", "parks_in_city", "-p", f"city={attack}")
-    assert result.exit_code == 1 and "no city or county called" in result.output
+    assert result.exit_code == 2 and "no city or county called" in result.output
     query = 'SELECT ?x ?label WHERE { ?x skos:prefLabel ?label }'
     result = kg("query", query, "-p", f"label={attack}", "--format", "csv")
     assert result.exit_code == 0, result.output
@@ -225,7 +225,7 @@ def test_formats(built_ttl):
 
     assert table[0].startswith("region_name") and table[-1] == f"({len(rows)} rows)"
     assert len({display_width(line) for line in table[2:-1]}) == 1  # Chinese text lines up
-    assert kg(*args, "--format", "turtle").exit_code == 1
+    assert kg(*args, "--format", "turtle").exit_code == 2
 
 
 def test_construct_in_rdf_formats_and_the_same_bytes_twice(built_ttl):
@@ -237,7 +237,7 @@ def test_construct_in_rdf_formats_and_the_same_bytes_twice(built_ttl):
     graph = Graph().parse(data=turtle.output, format="turtle")
     assert len(graph) > 0
     assert len(Graph().parse(data=kg(*args, "--format", "jsonld").output, format="json-ld")) == len(graph)
-    assert kg(*args, "--format", "csv").exit_code == 1
+    assert kg(*args, "--format", "csv").exit_code == 2
 
 
 def test_output_file_format_from_its_extension(tmp_path, built_ttl):
@@ -280,11 +280,11 @@ def test_unknown_or_missing_parameter_names_the_expected_ones():
 
 def test_ambiguous_and_unknown_values_are_explained(store):
     result = kg("query", "agency_responsibilities", "-p", "agency=仓山区")
-    assert result.exit_code == 1 and "more than one agency" in result.output
+    assert result.exit_code == 2 and "more than one agency" in result.output
     result = kg("query", "region_members", "-p", "region=长江经济带xyz")
-    assert result.exit_code == 1 and "no planning region called" in result.output
+    assert result.exit_code == 2 and "no planning region called" in result.output
     result = kg("query", "projects_in_city", "-p", "city=福州", "-p", "kind=飞船")
-    assert result.exit_code == 1 and "no class called" in result.output
+    assert result.exit_code == 2 and "no class called" in result.output
 
 
 def test_list_shows_every_question():

@@ -1,16 +1,9 @@
 """The query page of kg serve in a real browser (headless Chromium through Playwright)."""
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from test_server import start_server, stop
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# CI installs Chromium (.ci/run); elsewhere a machine without it skips these tests, visibly.
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="needs Chromium (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +14,11 @@ def page_url(built_ttl):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield browser
         browser.close()
 
