@@ -80,6 +80,7 @@ def entailed(data, ontology, inference: str):
     """A copy of ``data`` with the ontology and everything they entail under RDFS or OWL-RL
     (``none``: the copy with the ontology, so subclasses count for ``sh:class``)."""
     import owlrl
+    from pyshacl.inference import CustomRDFSSemantics
     from rdflib import Graph
 
     expanded = Graph()
@@ -89,8 +90,10 @@ def entailed(data, ontology, inference: str):
         expanded.add(triple)
     if inference == "none":
         return expanded
-    semantics = owlrl.RDFS_Semantics if inference == "rdfs" else owlrl.OWLRL_Semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(expanded)
+    # The semantics pySHACL's own inference option uses: its RDFS leaves out the one-time rules
+    # that add a typed twin of every literal (which datatype constraints would then reject).
+    semantics = CustomRDFSSemantics if inference == "rdfs" else owlrl.OWLRL_Semantics
+    owlrl.DeductiveClosure(semantics).expand(expanded)
     return expanded
 
 
