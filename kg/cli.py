@@ -318,7 +318,9 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
 
     Nodes are coloured and shaped by type and sized by degree; search by Chinese, pinyin,
     English name or alias; click a node for its documents and the sentence behind each
-    relation; double-click a city to open its page.
+    relation; double-click a city to open its page. Landmarks are labelled at every zoom;
+    townships start folded into their county and unconnected entities hidden (a check box each).
+    With --open and no browser at hand, says so and where the page is.
 
     \b
     Example:
