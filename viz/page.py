@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .layout import layout as compute_layout
-from .style import COUNTY_KINDS, FOLDED_KINDS, FONT_STACK, LANDMARK_KINDS, RELATION_STYLES, TYPE_STYLES, relation_style, type_style
+from .style import (COUNTY_KINDS, FOLDED_KINDS, FONT_STACK, LANDMARK_KINDS, RELATION_STYLES, TYPE_STYLES,
+                    relation_style, type_style)
 
 ASSETS = Path(__file__).parent / "assets"
 #: Edges and labels are cheaper to hide while dragging or zooming past this many nodes.

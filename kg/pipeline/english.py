@@ -23,7 +23,8 @@ _PUNCTUATION = {"（": "(", "）": ")", "“": '"', "”": '"', "‘": "'", "’
 def common_words() -> dict[str, str]:
     """``data/lexicon/english_words.csv``: words inside names that English translates (国际 → International)."""
     with open(LEXICON_DIR / "english_words.csv", encoding="utf-8", newline="") as f:
-        return {row["word"]: row["name_en"] for row in csv.DictReader(f) if row["word"] and not row["word"].startswith("#")}
+        return {row["word"]: row["name_en"] for row in csv.DictReader(f)
+                if row["word"] and not row["word"].startswith("#")}
 
 
 def spell(word: str) -> str:

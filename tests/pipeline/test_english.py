@@ -10,7 +10,8 @@ from kg.paths import LEXICON_DIR
 from kg.pipeline.english import common_words, english_name, spell
 
 GAZ, LEX = load_gazetteer(), load_lexicon()
-_ENGLISH = re.compile(r"^(?:[A-Z0-9][\w'’.&()-]*|and|of|the|for|to|via|on|in)(?: (?:[A-Z0-9(][\w'’.&()-]*|and|of|the|for|to|via|on|in))*$")
+_WORD = r"(?:[A-Z0-9(][\w'’.&()-]*|and|of|the|for|to|via|on|in)"
+_ENGLISH = re.compile(rf"^{_WORD}(?: {_WORD})*$")
 
 
 class ENGLISH:  # noqa: N801 - used like a compiled pattern
