@@ -14,7 +14,8 @@ from .paths import DEFAULT_GRAPH
 
 
 def library_errors(func):
-    """Turn a KgError into a message and exit code 1, or the error's own ``exit_code`` (never a traceback)."""
+    """Turn a KgError into a message and its exit code: 2 for bad input on the command line, else 1
+    (the rule in :mod:`kg.errors`; never a traceback)."""
 
     @wraps(func)
     def wrapper(*args, **kwargs):
@@ -219,20 +220,27 @@ def stats(graph: Path | None, top: int):
 
 @cli.command()
 @graph_option
+@click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none", show_default=True,
+              help="Check the graph as written (none), or as a reasoning store sees it after RDFS or OWL-RL "
+                   "inference with the ontology (slower: about a minute for the built-in graph).")
 @interruptible
 @library_errors
-def validate(graph: Path | None):
+def validate(graph: Path | None, inference: str):
     """Check a graph against the SHACL shapes of ontology/shapes.ttl (exit 1 on violations).
+
+    Progress goes to standard error, shape by shape; the report to standard output.
 
     \b
     Example:
         kg validate
         kg validate --graph fujian.ttl
+        kg validate --inference rdfs
     """
     from .outputs.validate import validate_graph
     from .table import printable
 
-    report = validate_graph(graph or DEFAULT_GRAPH)
+    report = validate_graph(graph or DEFAULT_GRAPH, inference=inference,
+                            progress=lambda line: click.echo(printable(line), err=True))
     click.echo(printable(report.text))
     if not report.conforms:
         raise click.ClickException(f"{report.violations} SHACL violation(s)")
@@ -272,12 +280,12 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
         with reading(*inputs):
             check_output(json_path)  # before the work, not after it
     result = run_evaluation(open_store(graph), gold_dir, corpus_dir or default_corpus_dir())
-    rows = [[key, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"]
-            for key, s in result.scores.items()]
-    for name in ("ent", "rel"):
-        s = result.total(name)
-        rows.append([f"{name} (micro)", f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"])
-    click.echo(format_table(["item", "P", "R", "F1", "predicted/gold"], rows))
+    scores = [*result.scores.items(), *((f"{name} (micro)", result.total(name)) for name in ("ent", "rel"))]
+    rows = [[key, f"{s.precision:.3f}", f"{s.correct}/{s.predicted}", f"{s.recall:.3f}", f"{s.found}/{s.required}",
+             f"{s.f1:.3f}"] for key, s in scores]
+    click.echo(format_table(["item", "P", "correct/predicted", "R", "found/required", "F1"], rows))
+    click.echo("predicted: items of the graph inside the annotated chunks; required: gold items not marked "
+               "optional (a prediction may also match an optional gold item, so predicted can exceed required)")
     if details:
         for title, items in (("missed", result.missed), ("spurious", result.spurious)):
             for key in sorted(items):
@@ -345,7 +353,9 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
 
     Nodes are coloured and shaped by type and sized by degree; search by Chinese, pinyin,
     English name or alias; click a node for its documents and the sentence behind each
-    relation; double-click a city to open its page.
+    relation; double-click a city to open its page. Landmarks are labelled at every zoom;
+    townships start folded into their county and unconnected entities hidden (a check box each).
+    With --open and no browser at hand, says so and where the page is.
 
     \b
     Example:
@@ -368,9 +378,22 @@ def viz(graph: Path | None, city: str | None, types: tuple, relations: tuple, la
         if str(target) != "-":
             click.echo(f"{target}: written", err=True)
     if open_page and str(target) != "-":
-        import webbrowser
+        _open_in_browser(target)
 
-        webbrowser.open(target.resolve().as_uri())
+
+def _open_in_browser(page: Path) -> None:
+    """Open ``page`` in the web browser, or say that none could be and where the page is."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(page.resolve().as_uri())
+    except webbrowser.Error:
+        opened = False
+    if opened:
+        click.echo(f"opened {page} in the web browser", err=True)
+    else:
+        click.echo(f"no web browser could be opened here (none found, or it failed); the page is at "
+                   f"{page.resolve()}: open that file in a browser", err=True)
 
 
 def _export_formats() -> list[str]:
@@ -452,7 +475,7 @@ allow_service_option = click.option(
               help="Read the query from a .rq file ('-' reads standard input).")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a parameter of the query, e.g. --param city=福州 (repeatable). Names are looked up in "
-                   "the graph; IRIs (kgr:division/350100) are taken as they are.")
+                   "the graph; IRIs (div:350100) are taken as they are.")
 @graph_option
 @click.option("--format", "fmt", default=None,
               help="table, csv, tsv, json, xml for SELECT/ASK; turtle, ntriples, nquads, trig, jsonld, rdfxml or table "
@@ -469,8 +492,9 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
           output: Path | None, timeout: float, max_rows: int, list_queries: bool, services: tuple[str, ...]):
     """Ask the graph a question in SPARQL: a query text, a .rq file or a library question by NAME.
 
-    Runs on Oxigraph over the graph and its ontology; the prefixes kg:, kgr:, rdf:, rdfs:, owl:,
-    skos:, dcterms:, prov:, nif:, itsrdf:, geo: and xsd: are predeclared. Tables cut long cells;
+    Runs on Oxigraph over the graph and its ontology; the prefixes kg:, rdf:, rdfs:, owl:, skos:,
+    dcterms:, prov:, nif:, itsrdf:, geo:, xsd: and one per kind of resource (div:350100,
+    park:…, region:…, corridor:…, project:…, agency:…, doc:…) are predeclared. Tables cut long cells;
     csv, tsv and json keep everything. A syntax error exits with status 2; a query stopped by
     --timeout or an answer past --max-rows exits with status 1 and writes nothing. A query over
     1 MB or nested deeper than 500 levels, or one calling a SERVICE not allowed with
@@ -481,7 +505,7 @@ def query(query: str | None, file: Path | None, params: tuple[str, ...], graph: 
         kg query --list
         kg query parks_in_city --param city=福州
         kg query connections_between_cities -p city1=福州 -p city2=厦门 --format json
-        kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ kgr:division\\/350200 }'
+        kg query 'SELECT ?park WHERE { ?park a kg:Park ; kg:locatedIn+ div:350200 }'
         kg query -f my.rq --graph fujian.ttl -o answer.csv --timeout 600 --max-rows 0
         kg query city_subgraph -p city=厦门 --format turtle > xiamen.ttl
     """

@@ -104,6 +104,7 @@ class KG(DefinedNamespace):
     confidence: URIRef  # 置信度 / confidence
     divisionCode: URIRef  # 区划代码 / division code
     documentNumber: URIRef  # 文号 / document number
+    inclusion: URIRef  # 纳入方式 / inclusion
     role: URIRef  # 角色 / role
     scope: URIRef  # 规划范围 / planning scope
     sourceEncoding: URIRef  # 源文件编码 / source encoding

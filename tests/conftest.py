@@ -9,7 +9,32 @@ import pytest
 from kg.paths import PROJECT_ROOT, default_corpus_dir
 
 DATA = Path(__file__).parent / "data"
-GOLD_DIR = PROJECT_ROOT.parent / "shared" / "gold"
+GOLD_DIR = Path(os.environ.get("KG_GOLD", PROJECT_ROOT.parent / "shared" / "gold"))
+INSTALL = "run `sh scripts/install.sh --test` (apt-get install chromium fonts-noto-cjk)"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium with CJK fonts, for the browser tests; a test that needs them fails,
+    saying how to get them, rather than passing by skipping."""
+    import shutil
+    import subprocess
+
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.fail(f"Chromium is missing: {INSTALL}")
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-list") else ""
+    if not fonts.strip():
+        pytest.fail(f"no Chinese font: {INSTALL}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def gold_dir() -> Path:
+    if not (GOLD_DIR / "dev").is_dir():
+        pytest.fail(f"the gold annotations are missing at {GOLD_DIR}; set KG_GOLD to their folder")
+    return GOLD_DIR
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,7 +49,8 @@ def private_build_cache(tmp_path_factory) -> Path:
 def corpus_dir() -> Path:
     path = default_corpus_dir()
     if not (path / "MANIFEST.csv").exists():
-        pytest.fail(f"the planning corpus is missing at {path}; set KG_CORPUS to its folder")
+        pytest.fail(f"the planning corpus is missing at {path} (expected beside the project, ../shared/corpus); "
+                    "set KG_CORPUS to its folder")
     return path
 
 

@@ -52,7 +52,7 @@ def test_bad_input_fails_cleanly_and_keeps_the_old_graph(tmp_path, setup, messag
 def test_unknown_output_format_is_a_clear_error(tmp_path):
     corpus = write_corpus(tmp_path / "c", {"plan.txt": PLAN})
     result = invoke("build", corpus, "-o", tmp_path / "g.docx")
-    assert result.exit_code == 1 and "unknown RDF format" in result.output
+    assert result.exit_code == 2 and "unknown RDF format" in result.output
 
 
 def test_unwritable_output_folder(tmp_path):

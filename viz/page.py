@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .layout import layout as compute_layout
-from .style import FONT_STACK, RELATION_STYLES, TYPE_STYLES, relation_style, type_style
+from .style import (COUNTY_KINDS, FOLDED_KINDS, FONT_STACK, LANDMARK_KINDS, RELATION_STYLES, TYPE_STYLES,
+                    relation_style, type_style)
 
 ASSETS = Path(__file__).parent / "assets"
 #: Edges and labels are cheaper to hide while dragging or zooming past this many nodes.
 _LARGE = 800
+#: How many of the best-connected nodes keep a readable label at every zoom (besides landmarks).
+_LABELLED = 24
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,10 @@ def page_data(graph, *, layout: str = "force", links: dict[str, str] | None = No
     from pyvis.network import Network
 
     links = links or {}
-    positions = compute_layout(graph, layout)
+    fold = folding(graph)
+    positions = _positions(graph, fold, layout)
     degree = {n: graph.degree(n) for n in graph.nodes}
+    landmarks = important_nodes(graph, fold)
     net = Network(directed=True, cdn_resources="in_line")
     for node in sorted(graph.nodes):
         attrs = graph.nodes[node]
@@ -95,25 +100,26 @@ def page_data(graph, *, layout: str = "force", links: dict[str, str] | None = No
             extra.update(lat=attrs["lat"], lon=attrs["lon"])
         if node in links:
             extra["link"] = links[node]
+        if node in fold.towns:
+            extra["town"] = fold.towns[node]  # the county it folds into
+        if node in fold.isolated:
+            extra["isolated"] = True
+        if node in landmarks:  # a label at every zoom, larger than the rest
+            extra.update(landmark=True, scaling={"label": {"enabled": True, "min": 30, "max": 48, "drawThreshold": 1,
+                                                           "maxVisible": 28}})
         net.add_node(node, label=label, shape=style.shape, color=_node_color(style.color), x=x, y=y,
                      value=degree[node] + 1, title="\n".join(t for t in (label_en, f"{kind} · {style.name_zh}") if t),
                      type=style.name, kind=kind, label_en=label_en, aliases=aliases,
                      mentions=[[doc, n] for doc, n in sorted((attrs.get("mentions") or {}).items())],
                      search=search_keys(label, label_en, aliases), **extra)
-    edges = sorted(graph.edges(data=True, keys=True), key=lambda e: (e[0], str(e[3].get("relation")), e[1], str(e[2])))
-    for i, (source, target, _, attrs) in enumerate(edges):
-        style = relation_style(str(attrs.get("relation", "")))
-        evidences = _evidences(attrs)
-        hover = f"{style.name_zh} {style.name}" + (f"\n{_shorten(evidences[0]['text'], 60)}" if evidences else "")
-        net.add_edge(source, target, id=f"e{i}", relation=style.name, title=hover, width=style.width,
-                     color={"color": style.color, "highlight": style.color, "hover": style.color},
-                     dashes=list(style.dashes) or False, evidences=evidences)
+    _add_edges(net, graph, fold)
     used_types = {n["type"] for n in net.nodes}
     used_relations = {e["relation"] for e in net.edges}
     return {
         "nodes": net.nodes,
         "edges": net.edges,
         "options": _options(len(net.nodes)),
+        "folding": {"towns": len(fold.towns), "isolated": len(fold.isolated)},
         "documents": dict(sorted((graph.graph.get("titles") or {}).items())),
         "types": [{"name": s.name, "zh": s.name_zh, "color": s.color, "shape": s.shape,
                    "count": sum(1 for n in net.nodes if n["type"] == s.name)}
@@ -122,6 +128,103 @@ def page_data(graph, *, layout: str = "force", links: dict[str, str] | None = No
                        "count": sum(1 for e in net.edges if e["relation"] == s.name)}
                       for s in (*RELATION_STYLES.values(), relation_style("?")) if s.name in used_relations],
     }
+
+
+def _add_edges(net, graph, fold: Folding) -> None:
+    """The graph's edges (those of townships marked ``viaTown``), then the edges standing in for
+    them while the townships are folded (``folded``)."""
+    edges = sorted(graph.edges(data=True, keys=True), key=lambda e: (e[0], str(e[3].get("relation")), e[1], str(e[2])))
+    for i, (source, target, _, attrs) in enumerate(edges):
+        style = relation_style(str(attrs.get("relation", "")))
+        evidences = _evidences(attrs)
+        hover = f"{style.name_zh} {style.name}" + (f"\n{_shorten(evidences[0]['text'], 60)}" if evidences else "")
+        net.add_edge(source, target, id=f"e{i}", relation=style.name, title=hover, width=style.width,
+                     color={"color": style.color, "highlight": style.color, "hover": style.color},
+                     dashes=list(style.dashes) or False, evidences=evidences,
+                     **({"viaTown": True} if source in fold.towns or target in fold.towns else {}))
+    for j, (source, target, relation) in enumerate(fold.edges):  # shown while the townships are folded
+        style = relation_style(relation)
+        net.add_edge(source, target, id=f"f{j}", relation=style.name, width=style.width, folded=True,
+                     title=f"{style.name_zh} {style.name}（经乡镇 via a township）",
+                     color={"color": style.color, "highlight": style.color, "hover": style.color},
+                     dashes=list(style.dashes) or False, evidences=[])
+
+
+@dataclass(frozen=True)
+class Folding:
+    """What a page hides until asked: townships (folded into their county) and unconnected nodes."""
+
+    towns: dict[str, str]  # township -> the county it lies in
+    edges: list[tuple[str, str, str]]  # (source, target, relation) standing in for edges of townships
+    isolated: frozenset[str]  # nodes with no edge once the townships are folded
+
+
+def folding(graph) -> Folding:
+    """Townships folded into their county: each edge of a township is drawn, while folded, from or
+    to its county instead (a park in a town lies, folded, in the county), unless that edge exists.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("t", kind="Town"); g.add_node("c", kind="County"); g.add_node("p"); g.add_node("x")
+    >>> _ = g.add_edge("t", "c", relation="locatedIn"); _ = g.add_edge("p", "t", relation="locatedIn")
+    >>> f = folding(g)
+    >>> f.towns, f.edges, sorted(f.isolated)
+    ({'t': 'c'}, [('p', 'c', 'locatedIn')], ['x'])
+    """
+    towns = {}
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("kind") in FOLDED_KINDS:
+            parents = sorted(v for _, v, d in graph.out_edges(node, data=True)
+                             if d.get("relation") == "locatedIn" and graph.nodes[v].get("kind") not in FOLDED_KINDS)
+            if parents:
+                towns[node] = parents[0]
+    existing = {(u, v, d.get("relation")) for u, v, d in graph.edges(data=True)}
+    edges = set()
+    for u, v, d in graph.edges(data=True):
+        if u in towns or v in towns:
+            edge = (towns.get(u, u), towns.get(v, v), str(d.get("relation", "")))
+            if edge[0] != edge[1] and edge not in existing:
+                edges.add(edge)
+    linked = {n for u, v, _ in graph.edges(data=True) if u != v for n in (u, v)}
+    isolated = frozenset(n for n in graph.nodes if n not in linked and n not in towns)
+    return Folding(towns, sorted(edges), isolated)
+
+
+def important_nodes(graph, fold: Folding, count: int = _LABELLED) -> set[str]:
+    """The nodes whose labels show at every zoom: landmarks (the province, prefecture-level
+    cities) and the best-connected nodes outside the townships (one in 25 of those shown, at
+    least 8 and at most ``count``, so that a city's page is not all labels)."""
+    visible = [n for n in graph.nodes if n not in fold.towns and n not in fold.isolated]
+    count = min(count, max(8, len(visible) // 25))
+    ranked = sorted(visible, key=lambda n: (-graph.degree(n), str(graph.nodes[n].get("label", n)), n))
+    counties = [n for n in visible if graph.nodes[n].get("kind") in COUNTY_KINDS]
+    kinds = LANDMARK_KINDS + (COUNTY_KINDS if len(counties) <= 30 else ())  # a city's page: its districts too
+    # a city met only as the far end of a route (degree 1 or 2) is no landmark
+    return {n for n in visible if graph.nodes[n].get("kind") in kinds and graph.degree(n) >= 3} | set(ranked[:count])
+
+
+def _positions(graph, fold: Folding, layout: str) -> dict[str, tuple[float, float]]:
+    """The layout of the folded graph; townships in a small sunflower around their county, and
+    unconnected nodes in a grid below the rest (drawn only when asked for)."""
+    import math
+
+    core = graph.subgraph([n for n in graph.nodes if n not in fold.towns and n not in fold.isolated]).copy()
+    for u, v, relation in fold.edges:
+        core.add_edge(u, v, relation=relation)
+    positions = dict(compute_layout(core, layout)) if core.number_of_nodes() else {}
+    golden = math.pi * (3 - math.sqrt(5))
+    placed: dict[str, int] = {}
+    for town, county in sorted(fold.towns.items(), key=lambda t: (t[1], t[0])):
+        cx, cy = positions.get(county, (0.0, 0.0))
+        k = placed[county] = placed.get(county, -1) + 1
+        r = 22.0 * math.sqrt(k + 1)
+        positions[town] = (round(cx + r * math.cos(k * golden), 1), round(cy + r * math.sin(k * golden), 1))
+    xs = [p[0] for p in positions.values()] or [0.0]
+    ys = [p[1] for p in positions.values()] or [0.0]
+    columns = max(1, int((max(xs) - min(xs)) // 60) or 1)
+    for i, node in enumerate(sorted(fold.isolated)):
+        positions[node] = (round(min(xs) + 60.0 * (i % columns), 1), round(max(ys) + 120.0 + 60.0 * (i // columns), 1))
+    return positions
 
 
 def search_keys(label: str, label_en: str, aliases: list[str]) -> list[str]:
@@ -181,8 +284,10 @@ def _options(node_count: int) -> dict:
                         "keyboard": {"enabled": True, "bindToWindow": False}, "multiselect": False},
         "nodes": {"borderWidth": 1, "borderWidthSelected": 3,
                   "font": {"face": FONT_STACK, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#1d2733"},
+                  # Ordinary labels appear as one zooms in (drawn from 14 px on screen); landmarks
+                  # carry their own scaling with a threshold of 1, so they show at every zoom.
                   "scaling": {"min": 7, "max": 34, "label": {"enabled": True, "min": 12, "max": 26,
-                                                             "maxVisible": 30, "drawThreshold": 6}}},
+                                                             "maxVisible": 30, "drawThreshold": 14}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}}, "smooth": False,
                   "selectionWidth": 1.5, "hoverWidth": 0.8},
     }

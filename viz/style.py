@@ -56,3 +56,12 @@ def type_style(name: str) -> TypeStyle:
 def relation_style(name: str) -> RelationStyle:
     """The style of relation ``name`` (grey dashes for one the table does not know)."""
     return RELATION_STYLES.get(name, OTHER_RELATION)
+
+
+#: Kinds drawn folded into the place they lie in until the reader asks for them (townships
+#: would otherwise fan out around every county of the whole graph).
+FOLDED_KINDS = ("Town", "Township", "Subdistrict", "TownLevelUnit")
+#: Kinds whose labels show at every zoom, besides the best-connected nodes.
+LANDMARK_KINDS = ("Province", "PrefectureCity")
+#: County-level kinds, labelled at every zoom too on a page with few of them (a city's page).
+COUNTY_KINDS = ("District", "County", "CountyLevelCity")

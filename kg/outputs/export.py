@@ -227,7 +227,8 @@ def _flat(graph):
     flat = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
-        attrs = {k: data[k] for k in ("label", "label_en", "type", "kind", "code", "lat", "lon", "aliases") if k in data}
+        attrs = {k: data[k] for k in ("label", "label_en", "type", "kind", "code", "lat", "lon", "aliases",
+                                             "included") if k in data}
         mentions = data.get("mentions", {})
         attrs.update(mentions=sum(mentions.values()), documents="|".join(mentions), degree=graph.degree(node))
         flat.add_node(node, **attrs)

@@ -5,10 +5,9 @@ CONSTRUCT); ``kg export`` and ``kg viz --city`` both use :func:`city_subgraph`.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
-from ..errors import KgError
+from ..errors import BadInput, close_matches
 from ..model import TYPES
 from ..sparql.library import QUERY_DIR
 
@@ -32,7 +31,7 @@ _PREFERRED = _CANDIDATES.replace(
     "?city skos:prefLabel ?label FILTER(lang(?label) = 'zh')")
 
 
-class UnknownCity(KgError):
+class UnknownCity(BadInput):
     """No city or county-level division has that name, or more than one has."""
 
     def __init__(self, message: str, suggestions: list[str]):
@@ -85,7 +84,7 @@ def find_city(store, name: str) -> City:
                 return next(iter(hits.values()))
             options = sorted(c.name for c in hits.values())
             raise UnknownCity(f"{name!r} is ambiguous: did you mean {', '.join(options)}?", options)
-    close = difflib.get_close_matches(wanted.lower(), list(by_form), n=6, cutoff=0.5)
+    close = close_matches(wanted.lower(), by_form, n=6)
     options = sorted({c.name for form in close for c in by_form[form].values()})[:5]
     hint = f"; did you mean {', '.join(options)}?" if options else ""
     raise UnknownCity(f"no city or county called {name!r} in the graph{hint}", options)

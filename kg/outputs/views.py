@@ -13,7 +13,8 @@ def to_networkx(graph, *, details: bool = False):
     """A ``networkx.MultiDiGraph`` of the entities and relations of an rdflib ``graph``.
 
     Nodes are entity IRIs with ``label`` (Chinese), ``label_en``, ``type`` (one of the five),
-    ``kind`` (most specific class), ``code``, ``lat``/``lon`` where known. Edges carry
+    ``kind`` (most specific class), ``code``, ``lat``/``lon`` where known, and in a city's
+    subgraph ``included`` (how the entity came in: ``located|agency-task`` …). Edges carry
     ``relation`` (locatedIn, responsibleFor, connects, memberOf) and, where a sentence says so,
     ``evidence``, ``document``, ``begin``/``end``, ``rule`` and ``confidence`` (the first evidence
     by document and offset; ``evidence_count`` tells how many there are).
@@ -53,6 +54,9 @@ def to_networkx(graph, *, details: bool = False):
         aliases = sorted(str(a) for a in graph.objects(s, SKOS.altLabel))
         if aliases:
             data["aliases"] = "|".join(aliases)
+        included = sorted(str(how) for how in graph.objects(s, KG.inclusion))
+        if included:  # only in a city's subgraph: how the entity came in
+            data["included"] = "|".join(included)
         for prop, name in ((KG.divisionCode, "code"), (GEO.lat, "lat"), (GEO.long, "lon")):
             value = next(graph.objects(s, prop), None)
             if value is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import KgError
+from ..errors import BadInput, KgError
 from ..model import TYPES  # noqa: F401 (the doctest of parse_names uses it)
 from ..paths import DEFAULT_GRAPH
 from .subgraph import City
@@ -25,7 +25,7 @@ def parse_names(text: str | None, known: tuple[str, ...], what: str) -> tuple[st
     ('Park', 'Project')
 
     Raises:
-        KgError: a name is not in ``known``.
+        BadInput: a name is not in ``known``.
     """
     by_lower = {k.lower(): k for k in known}
     names = []
@@ -33,7 +33,7 @@ def parse_names(text: str | None, known: tuple[str, ...], what: str) -> tuple[st
         if not part.strip():
             continue
         if part.strip().lower() not in by_lower:
-            raise KgError(f"unknown {what} {part.strip()!r}; known: {', '.join(known)}")
+            raise BadInput(f"unknown {what} {part.strip()!r}; known: {', '.join(known)}")
         names.append(by_lower[part.strip().lower()])
     return tuple(dict.fromkeys(names))
 
@@ -197,7 +197,7 @@ def ensure_folder(folder: str | Path) -> Path:
 
 def _check_layout(layout: str) -> None:
     if layout not in LAYOUTS:
-        raise KgError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
+        raise BadInput(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
 
 
 def _english_names(store) -> dict[str, str]:

@@ -17,14 +17,14 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from ..model import TYPES, Corpus, Document, Entity, Mention, Relation
 from ..namespace import GEO, ITSRDF, KG, KGR, NIF
 from .extract import MENTION_RULES
 from .relate import RULES
-from ..prefixes import PREFIXES
+from ..prefixes import PREFIXES, name_char
 
 Triple = tuple[URIRef, URIRef, object]
 
@@ -35,7 +35,13 @@ GAZETTEER_SOURCE = KGR["source/gazetteer"]
 
 def _iri_safe(ch: str) -> bool:
     """True for a character RFC 3987 allows in a path segment as it is (Chinese is; controls,
-    private-use characters, noncharacters, brackets and IRI delimiters are not)."""
+    private-use characters, noncharacters, brackets and IRI delimiters are not) and that a
+    SPARQL prefixed name may hold, so that every IRI has one (``—`` and ``①`` are percent-encoded:
+    the URI the IRI maps to is the same either way)."""
+    return _rfc3987_safe(ch) and (ch.isascii() or name_char(ch))
+
+
+def _rfc3987_safe(ch: str) -> bool:
     o = ord(ch)
     if o < 0x80:
         return ch in _SAFE_ASCII
@@ -54,6 +60,15 @@ def entity_iri(key: str) -> URIRef:
     """IRI of an entity key such as ``division/350104`` or ``park/福州高新技术产业开发区``."""
     kind, _, name = key.partition("/")
     return KGR[f"{kind}/{iri_segment(name)}"]
+
+
+def former_entity_iri(key: str) -> URIRef | None:
+    """The IRI an entity had before IRIs were made typeable as prefixed names (``—`` and ``“``
+    kept as they are), when it differs from today's; the graph links the two by ``owl:sameAs``."""
+    kind, _, name = key.partition("/")
+    former = KGR[f"{kind}/" + "".join(ch if _rfc3987_safe(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+                                      for ch in name)]
+    return former if former != entity_iri(key) else None
 
 
 def document_iri(doc_id: str) -> URIRef:
@@ -87,6 +102,9 @@ def entity_triples(e: Entity) -> list[Triple]:
     if e.name_en:
         out += [(s, RDFS.label, Literal(e.name_en, lang="en")), (s, SKOS.prefLabel, Literal(e.name_en, lang="en"))]
     out += [(s, SKOS.altLabel, _zh(a)) for a in e.aliases if a != e.name]
+    former = former_entity_iri(e.key)
+    if former:
+        out.append((s, OWL.sameAs, former))
     if e.code:
         out.append((s, KG.divisionCode, Literal(e.code)))
     if e.type == "Agency" and e.parent:

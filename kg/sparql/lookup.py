@@ -6,11 +6,10 @@ result is a pyoxigraph term that the query binds as a value.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
-from ..errors import KgError
+from ..errors import KgError, close_matches
 from ..prefixes import PREFIXES
 
 _LABELS = """
@@ -36,6 +35,8 @@ _CLASSES = {  # parameter type -> classes whose instances it may name, and what 
 
 class UnknownValue(KgError):
     """A parameter value that names nothing in the graph, or more than one thing."""
+
+    exit_code = 2  # bad user input, as everywhere (kg.errors)
 
     def __init__(self, message: str, suggestions: list[str] | None = None):
         super().__init__(message)
@@ -87,7 +88,7 @@ def resolve(store, type_: str, value: str, *, parameter: str = "") -> Resolved:
 
 
 def parse_term(value: str, where: str = ""):
-    """An RDF term written in Turtle syntax (``<iri>``, ``kgr:division/350100``, ``"福州"@zh``, ``42``).
+    """An RDF term written in Turtle syntax (``<iri>``, ``div:350100``, ``"福州"@zh``, ``42``).
 
     A bare word that is none of these is a plain string literal. The value is parsed as the
     object of one Turtle triple, so anything that is not exactly one term is refused.
@@ -172,7 +173,7 @@ def _find_labelled(store, value: str, classes: tuple[str, ...], noun: str, where
         options = sorted(f"{name(i)} <{i}>" for i in hits)
         shown = "; ".join(options[:8]) + (f"; … ({len(options)} in all)" if len(options) > 8 else "")
         raise UnknownValue(f"{where}{value!r} names more than one {noun}: {shown}", options)
-    close = difflib.get_close_matches(wanted, list(by_form), n=8, cutoff=0.5)
+    close = close_matches(wanted, by_form, n=8)
     options = sorted({name(i) for form in close for i in by_form[form]})[:5]
     hint = f"; did you mean {', '.join(options)}?" if options else ""
     raise UnknownValue(f"{where}no {noun} called {value!r} in the graph{hint}", options)
@@ -192,6 +193,6 @@ def _find_class(store, value: str, where: str) -> Resolved:
     if len(hits) == 1:
         iri = next(iter(hits))
         return _named(iri, "kg:" + iri.rsplit("#", 1)[1])
-    close = difflib.get_close_matches(value.lower(), list(classes), n=5, cutoff=0.5)
+    close = close_matches(value.lower(), classes, n=5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise UnknownValue(f"{where}no class called {value!r} in the ontology{hint}", close)

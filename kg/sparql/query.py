@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..errors import KgError, UnknownFormat
-from ..prefixes import PREFIXES
+from ..prefixes import PREFIXES, prefixed_name, slash_hint
 from .guard import MAX_QUERY_BYTES, QueryRefused, check_query, too_large_message
 from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
 from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LimitedSink, too_many_rows
@@ -120,6 +120,9 @@ def syntax_message(text: str, error: str, source: str = "query") -> str:
     detail = " ".join(detail.split())
     if len(detail) > 160:
         detail = detail[:157] + "…"
+    hint = slash_hint(text)
+    if hint:
+        detail = f"{detail}; {hint}"
     from ..table import display_width
 
     caret = " " * display_width(code[:max(column - 1, 0)]) + "^"
@@ -262,16 +265,13 @@ def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
 
 
 def compact(term) -> str:
-    """A term for people: IRIs with a known prefix (kgr:park/…), literals as their text."""
+    """A term for people: IRIs as prefixed names one can paste into a query (park:…), literals as their text."""
     if term is None:
         return ""
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda p: -len(p[1])):
-            if term.value.startswith(ns) and len(term.value) > len(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return term.value
+        return prefixed_name(term.value) or term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value

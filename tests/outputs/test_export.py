@@ -244,7 +244,7 @@ def test_empty_graph_unwritable_output_and_unknown_extension_leave_no_file(tmp_p
         result = invoke("export", "仓山区", "--format", "ttl", "-o", target)
         assert result.exit_code == 1 and str(target) in result.output and "Traceback" not in result.output
     result = invoke("export", "仓山区", "-o", tmp_path / "out.docx")
-    assert result.exit_code == 1 and "cannot tell the export format" in result.output
+    assert result.exit_code == 2 and "cannot tell the export format" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.nt", "file.txt"]
 
 

@@ -8,7 +8,6 @@ import pytest
 from conftest import invoke
 from kg.paths import DEFAULT_GRAPH, PROJECT_ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 KGR = "https://w3id.org/fjkg/id/"
 FUZHOU, CANGSHAN = KGR + "division/350100", KGR + "division/350104"
@@ -43,14 +42,12 @@ def pages(tmp_path_factory, store, fuzhou):
 
 
 @pytest.fixture(scope="module")
-def browser_context(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does")
+def browser_context(tmp_path_factory, chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium, headless=True,
             args=CHROMIUM_ARGS, viewport={"width": 1500, "height": 950})
         yield context
         context.close()
@@ -121,12 +118,68 @@ def screenshot(page: Page, name: str) -> None:
 def test_page_shows_every_node_and_edge_of_its_graph(pages, open_page, which):
     path, graph = pages[which]
     page = open_page(path)
-    sizes = page.eval("[kgViz.nodes.length, kgViz.edges.length, kgViz.network.body.nodeIndices.length]")
-    assert sizes == [graph.number_of_nodes(), graph.number_of_edges(), graph.number_of_nodes()]
+    sizes = page.eval("[kgViz.nodes.length, kgViz.edges.get({filter: e => !e.folded}).length]")
+    assert sizes == [graph.number_of_nodes(), graph.number_of_edges()]
     legend = page.page.inner_text("#legend")
     assert "园区" in legend and "locatedIn" in legend
     screenshot(page, "viz-whole-graph.png" if which == "all" else "viz-fuzhou.png")
+    page.eval("document.querySelectorAll('#view-filters input').forEach(b => b.click())")  # show everything
+    assert page.eval("kgViz.visibleNodes().length") == graph.number_of_nodes()
+    assert page.eval("kgViz.visibleEdges().length") == graph.number_of_edges()
     page.assert_clean()
+
+
+def _kinds(graph, kinds):
+    return {n for n, d in graph.nodes(data=True) if d.get("kind") in kinds}
+
+
+@pytest.mark.parametrize("which", ["all", "fuzhou"])
+def test_townships_start_folded_into_their_county_and_unconnected_nodes_hidden(pages, open_page, which):
+    from viz.page import folding
+
+    path, graph = pages[which]
+    page = open_page(path)
+    kinds = _kinds(graph, ("Town", "Township", "Subdistrict", "TownLevelUnit"))
+    towns = set(folding(graph).towns)  # those whose county is on the page
+    assert len(towns) >= 0.95 * len(kinds)
+    isolated = {n for n in graph.nodes if graph.degree(n) == 0}
+    visible = set(page.eval("kgViz.visibleNodes()"))
+    assert towns and not visible & towns and not visible & isolated
+    legend = page.page.inner_text("#view-filters")
+    assert f"Townships{len(towns)}" in legend.replace("\n", "").replace(" ", "")
+    if isolated:
+        assert f"Unconnected{len(isolated)}" in legend.replace("\n", "").replace(" ", "")
+    # a park in a town is drawn, while folded, in the town's county
+    folded = page.eval("kgViz.edges.get({filter: e => e.folded}).map(e => [e.from, e.to])")
+    assert folded and all(a not in towns and b not in towns for a, b in folded)
+    page.page.check('#view-filters input[data-view="towns"]')
+    assert towns <= set(page.eval("kgViz.visibleNodes()"))
+    assert not set(page.eval("kgViz.visibleEdges()")) & {f"f{i}" for i in range(len(folded))}
+    page.assert_clean()
+
+
+def test_searching_a_township_unfolds_the_townships(pages, open_page):
+    page = open_page(pages["fuzhou"][0])
+    town = next(n for n, d in pages["fuzhou"][1].nodes(data=True) if d.get("label") == "城门镇")
+    assert town not in page.eval("kgViz.visibleNodes()")
+    page.page.fill("#search-input", "城门镇")
+    page.page.wait_for_selector("#search-results li[data-id]")
+    page.page.press("#search-input", "Enter")
+    assert town in page.eval("kgViz.visibleNodes()")
+    assert page.page.is_checked('#view-filters input[data-view="towns"]')
+
+
+@pytest.mark.parametrize("which,landmarks", [("all", ["福州市", "厦门市", "泉州市", "福建省"]),
+                                             ("fuzhou", ["福州市", "仓山区", "福清市"])])
+def test_the_most_important_nodes_are_labelled_at_every_zoom(pages, open_page, which, landmarks):
+    page = open_page(pages[which][0])
+    page.eval("kgViz.network.moveTo({scale: 0.05})")  # far out
+    labelled = page.eval("""kgViz.nodes.get({filter: n => n.landmark && n.scaling.label.drawThreshold <= 1})
+                            .map(n => n.label)""")
+    assert set(landmarks) <= set(labelled)
+    ordinary = page.eval("kgViz.network.body.nodes[kgViz.visibleNodes().find(id => !kgViz.nodes.get(id).landmark)]"
+                         ".options.scaling.label.drawThreshold")
+    assert ordinary > 1 and len(labelled) < len(page.eval("kgViz.visibleNodes()")) / 3
 
 
 def test_page_is_self_contained_and_deterministic(pages, tmp_path):
@@ -194,7 +247,11 @@ def test_type_and_relation_filters_hide_and_show(pages, open_page):
     page.page.fill("#search-input", "仓山区")  # searching a hidden type shows that type again
     page.page.press("#search-input", "Enter")
     assert page.page.is_checked('#type-filters input[data-filter="Region"]')
-    assert page.eval("kgViz.network.body.nodeIndices.length") == graph.number_of_nodes()
+    from viz.page import folding
+
+    fold = folding(graph)  # townships stay folded, unconnected nodes hidden
+    assert page.eval("kgViz.network.body.nodeIndices.length") == \
+        graph.number_of_nodes() - len(fold.towns) - len(fold.isolated)
     page.assert_clean()
 
 

@@ -1,16 +1,9 @@
 """The query page of kg serve in a real browser (headless Chromium through Playwright)."""
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from test_server import start_server, stop
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# CI installs Chromium (.ci/run); elsewhere a machine without it skips these tests, visibly.
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
-                                reason="needs Chromium (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
@@ -21,11 +14,11 @@ def page_url(built_ttl):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(chromium):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield browser
         browser.close()
 
@@ -74,3 +67,24 @@ def test_a_construct_example_shows_turtle(page):
     page.get_by_role("button", name="运行 Run").click()
     page.wait_for_selector("#results pre.rdf", timeout=60000)
     assert "kg:locatedIn" in page.locator("#results pre.rdf").text_content()
+
+
+def test_the_query_the_page_opens_with_runs_and_names_can_be_pasted_back(page):
+    page.get_by_role("button", name="运行 Run").click()  # as a new user would, without editing
+    page.wait_for_selector("#results table")
+    cells = page.locator("#results td").all_text_contents()
+    assert "福州高新技术产业开发区" in cells
+    row = cells.index("福州高新技术产业开发区")
+    name = cells[row - 1]  # the park, shown as a prefixed name one can type
+    assert name == "park:福州高新技术产业开发区"
+    page.locator("#query").fill(f"SELECT ?label WHERE {{ {name} skos:prefLabel ?label }}")
+    page.get_by_role("button", name="运行 Run").click()
+    page.wait_for_function("[...document.querySelectorAll('#results td')].some(td => td.textContent.includes('High-tech'))")
+    assert "福州高新技术产业开发区" in page.locator("#results td").all_text_contents()
+
+
+def test_a_slash_after_a_prefix_says_how_to_write_the_name(page):
+    page.locator("#query").fill("SELECT ?p WHERE { ?p kg:locatedIn+ kgr:division/350200 }")
+    page.get_by_role("button", name="运行 Run").click()
+    page.wait_for_selector("#error:not([hidden])")
+    assert "write div:350200" in page.locator("#error").text_content()

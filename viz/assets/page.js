@@ -16,12 +16,21 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var hiddenTypes = new Set(), hiddenRelations = new Set();
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenTypes.has(n.type); } });
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations.has(e.relation); } });
+  /* Townships start folded into their county (their edges drawn from the county instead) and
+     nodes without any relation start hidden: the legend shows how many and lets them back. */
+  var show = { towns: false, isolated: false };
+  var nodeView = new vis.DataView(nodes, { filter: function (n) {
+    return !hiddenTypes.has(n.type) && (show.towns || !n.town) && (show.isolated || !n.isolated);
+  } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) {
+    return !hiddenRelations.has(e.relation) && (show.towns ? !e.folded : !e.viaTown);
+  } });
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView }, data.options);
   var state = { highlighted: null };
   var api = window.kgViz = { network: network, nodes: nodes, edges: edges, ready: false, firstDrawMs: null,
-                             select: selectNode, search: findNodes };
+                             select: selectNode, search: findNodes,
+                             visibleNodes: function () { return nodeView.getIds(); },
+                             visibleEdges: function () { return edgeView.getIds(); } };
   network.once("afterDrawing", function () { api.firstDrawMs = performance.now(); });
 
   function el(tag, attrs, text) {
@@ -91,6 +100,30 @@
   data.relations.forEach(function (r) {
     filterItem(relationList, r.name, r.zh, r.count, swatch("line", r.color, r.dashes), hiddenRelations, edgeView);
   });
+  var viewList = document.getElementById("view-filters");
+  function viewItem(key, zh, en, count) {
+    if (!count) return;
+    var box = el("input", { type: "checkbox", "data-view": key });
+    box.checked = show[key];
+    box.addEventListener("change", function () { setShown(key, box.checked); });
+    var label = el("label");
+    label.appendChild(box);
+    label.appendChild(el("span", {}, zh + " "));
+    label.appendChild(el("span", { "class": "en" }, en));
+    label.appendChild(el("span", { "class": "count" }, count));
+    var item = el("li");
+    item.appendChild(label);
+    viewList.appendChild(item);
+  }
+  function setShown(key, on) {
+    if (show[key] === on) return;
+    show[key] = on;
+    viewList.querySelector('input[data-view="' + key + '"]').checked = on;
+    nodeView.refresh();
+    edgeView.refresh();
+  }
+  viewItem("towns", "乡镇", "Townships", data.folding.towns);
+  viewItem("isolated", "孤立实体", "Unconnected", data.folding.isolated);
   function showType(type) {
     if (!hiddenTypes.has(type)) return;
     hiddenTypes.delete(type);
@@ -273,6 +306,8 @@
     var node = nodes.get(id);
     if (!node) return false;
     showType(node.type);
+    if (node.town) setShown("towns", true);
+    if (node.isolated) setShown("isolated", true);
     network.selectNodes([id]);
     highlight(id);
     showNode(id);

@@ -5,6 +5,16 @@
 const PREFIXES = {
   "kg:": "https://w3id.org/fjkg/ontology#",
   "kgr:": "https://w3id.org/fjkg/id/",
+  "div:": "https://w3id.org/fjkg/id/division/",
+  "region:": "https://w3id.org/fjkg/id/region/",
+  "park:": "https://w3id.org/fjkg/id/park/",
+  "corridor:": "https://w3id.org/fjkg/id/corridor/",
+  "project:": "https://w3id.org/fjkg/id/project/",
+  "agency:": "https://w3id.org/fjkg/id/agency/",
+  "doc:": "https://w3id.org/fjkg/id/doc/",
+  "stmt:": "https://w3id.org/fjkg/id/statement/",
+  "rule:": "https://w3id.org/fjkg/id/rule/",
+  "source:": "https://w3id.org/fjkg/id/source/",
   "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
   "rdfs:": "http://www.w3.org/2000/01/rdf-schema#",
   "owl:": "http://www.w3.org/2002/07/owl#",
@@ -31,7 +41,8 @@ function compact(iri) {
   for (const [prefix, ns] of Object.entries(PREFIXES)) {
     if (iri.startsWith(ns) && iri.length > ns.length && (!best || ns.length > best[1].length)) best = [prefix, ns];
   }
-  return best ? best[0] + iri.slice(best[1].length) : iri;
+  // Escaped as SPARQL wants, so a name copied from the table can be pasted into a query.
+  return best ? best[0] + iri.slice(best[1].length).replace(/[~!$&'()*+,;=\/?#@%]/g, "\\$&") : iri;
 }
 
 function isConstruct(query) {
