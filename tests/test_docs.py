@@ -55,7 +55,8 @@ def test_every_command_has_help_with_an_example_and_is_in_the_readme(name):
 def _code_lines(text: str) -> list[str]:
     """The lines of the sh blocks of the README, or the lines of an --help text."""
     blocks = re.findall(r"```(?:sh|bash)\n(.*?)```", text, re.S) or [text]
-    return [line.strip() for block in blocks for line in block.splitlines()]
+    # a line ending in a backslash goes on in the next one, as in the shell
+    return [line.strip() for block in blocks for line in block.replace("\\\n", " ").splitlines()]
 
 
 def printed_queries() -> list[tuple[str, str, dict[str, str]]]:
