@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
@@ -255,6 +256,20 @@ def remove_stale_temporaries(folder: Path, prefix: str) -> None:
             pass  # removed meanwhile by another process
 
 
+_INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _hold_interruptions():
+    """Hold SIGINT and SIGTERM back (this thread), so that one cannot arrive between the creation
+    of a temporary file and the moment its name is known; returns what to restore."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTIONS) if hasattr(signal, "pthread_sigmask") else None
+
+
+def _release_interruptions(held) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 @contextmanager
 def replacing(path: Path, *, prefix: str, failure: str, durable: bool = True) -> Iterator[BinaryIO]:
     """A handle on a temporary file (``prefix<pid>.…tmp``) beside ``path`` that is renamed over
@@ -264,11 +279,13 @@ def replacing(path: Path, *, prefix: str, failure: str, durable: bool = True) ->
     for outputs; cache entries skip all three (they stay private, see :mod:`kg.pipeline.cache`)."""
     if durable:
         remove_stale_temporaries(path.parent, prefix)
+    tmp = None
+    held = _hold_interruptions()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise KgError(f"{failure}: {exc.strerror or exc}") from exc
-    try:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=path.parent)
+        finally:  # a SIGINT or SIGTERM held back arrives here, once the file's name is known
+            _release_interruptions(held)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             if durable:
@@ -283,7 +300,8 @@ def replacing(path: Path, *, prefix: str, failure: str, durable: bool = True) ->
         os.replace(tmp, path)
     except BaseException as exc:
         try:
-            os.unlink(tmp)
+            if tmp is not None:
+                os.unlink(tmp)
         except OSError:
             pass
         if isinstance(exc, OSError):  # a full disk, a folder made read-only meanwhile
