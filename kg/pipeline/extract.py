@@ -87,6 +87,8 @@ class Extractor:
     def _ambiguous(self, surface: str, cands) -> bool:
         if not all(c.short for c in cands):
             return False
+        if self.gaz.is_national(cands[0].key) and self.gaz.level(cands[0].key) == 3:
+            return True  # a county far away (苍南): read as a place only with another place beside it
         if self.gaz.level(cands[0].key) == 4:  # a town's short form (天宝 for 天宝镇)
             return surface in self.tokenizer.general_words
         return surface in self.tokenizer.common_words or len(surface) < 2
@@ -96,8 +98,8 @@ class Extractor:
         before = [p for gap in (0, 1) for p in by_end.get(k.nbegin - gap, ()) if text[p.nend:k.nbegin] in ("", "(", "（")]
         after = by_begin.get(k.nend, ())
         # a city or county with one of its places: 漳州天宝, 厦门海沧, 福州(马尾), 福清江阴
-        if any(self.gaz.level(pk) in (2, 3) and self.gaz.is_within(c, pk) for p in before for pk in p.keys
-               for c in k.keys):
+        if any((self.gaz.level(pk) in (2, 3) or self.gaz.is_national(c)) and self.gaz.is_within(c, pk)
+               for p in before for pk in p.keys for c in k.keys):  # (江西省赣县: a far county after its province)
             return True
         if any(self.gaz.level(c) in (2, 3) and self.gaz.is_within(pk, c) for p in after for pk in p.keys
                for c in k.keys):
@@ -105,9 +107,19 @@ class Extractor:
         # 至, —, 、 between it and another place (two county-level short forms support each other:
         # 福建土楼（南靖－华安）)
         county = self.gaz.level(k.keys[0]) in (2, 3)
+        if self.gaz.is_national(k.keys[0]) and not _stands_alone(text, k.nbegin, k.nend):
+            return False  # 空港资源、滨海资源: a far county's short form inside a longer list item
         linked = [p for p in by_end.get(k.nbegin - 1, ()) if text[k.nbegin - 1] in PLACE_LINKS or text[k.nbegin - 1] == "、"]
         linked += [p for p in by_begin.get(k.nend + 1, ()) if text[k.nend] in PLACE_LINKS or text[k.nend] == "、"]
         return any(p is not k and (not p.ambiguous or (county and self.gaz.level(p.keys[0]) in (2, 3))) for p in linked)
+
+    def _crossed_far_place(self, text: str, k: Known) -> bool:
+        """A far place's short form across the edge of a Fujian name: 西宁 in 海西|宁德."""
+        if not (k.short and all(self.gaz.is_national(key) for key in k.keys)):
+            return False
+        spans = [(b, e) for b in range(max(0, k.nbegin - 3), k.nbegin) for e in range(k.nbegin + 1, k.nend + 1)]
+        spans += [(b, e) for b in range(k.nbegin + 1, k.nend) for e in range(k.nend + 1, k.nend + 4)]
+        return any(not self.gaz.is_national(c.key) for b, e in spans for c in self.gaz.lookup(text[b:e]))
 
     def _names_a_feature(self, idx: TokenIndex, k: Known) -> bool:
         """福清湾, 萩芦溪, 平潭岛: a place's short form naming a bay, river or island is not the place
@@ -301,7 +313,8 @@ class Extractor:
                                     anchor=seg.doc.text[b:e], surface=text[nb:ne], type=type_,
                                     kind=kind, rule=rule, name=name, candidates=candidates, role=role)
 
-        known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)]
+        known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)
+                 and not self._crossed_far_place(text, k)]
         all_by_end: dict[int, list[Known]] = {}
         for k in known:
             all_by_end.setdefault(k.nend, []).append(k)
@@ -328,7 +341,8 @@ class Extractor:
         spans = sorted((b, e) for b, e, *_ in names)
         starts = [b for b, _ in spans]
         for k in known:
-            if k.ambiguous and k not in accepted and self.gaz.level(k.keys[0]) != 4:
+            if k.ambiguous and k not in accepted and self.gaz.level(k.keys[0]) != 4 and \
+                    not self.gaz.is_national(k.keys[0]):
                 i = bisect.bisect_right(starts, k.nbegin)
                 if any(e >= k.nend and (b, e) != (k.nbegin, k.nend) for b, e in spans[max(0, i - 8):i]):
                     accepted.append(k)
@@ -355,6 +369,14 @@ class Extractor:
                 add(k.nbegin, k.nend, "Agency", "Government", "list-agency", place + "人民政府", role="elided")
                 pos = k.nbegin
         return _drop_crossing(list(mentions.values()))
+
+
+_ITEM_EDGES = set("、，。；：,;:（）() \n\t和及与等经自从到") | PLACE_LINKS
+
+
+def _stands_alone(text: str, begin: int, end: int) -> bool:
+    """Whether ``text[begin:end]`` is a whole item between separators (、于都、会昌、), not part of a word."""
+    return (begin == 0 or text[begin - 1] in _ITEM_EDGES) and (end == len(text) or text[end] in _ITEM_EDGES)
 
 
 def _drop_crossing(mentions: list[Mention]) -> list[Mention]:

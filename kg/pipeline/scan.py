@@ -105,7 +105,8 @@ class NameScanner:
             b = inside.nbegin
         while b > floor:
             ch = text[b - 1]
-            known = [k for k in known_by_end.get(b, []) if k.nbegin >= floor]
+            known = [k for k in known_by_end.get(b, []) if k.nbegin >= floor
+                     and not (k.ambiguous and self.gaz.is_national(k.keys[0]))]
             if known:
                 k = min(known, key=lambda k: k.nbegin)  # the longest known name ending here
                 if not (k.ambiguous and self._stops(idx, b)):
@@ -162,7 +163,7 @@ class NameScanner:
                 break
             before = idx.tokens[ti - 1] if ti > 0 else None
             if len(tok.word) == 1 and self.lex.names_feature(tok.word, 0) and before is not None and \
-                    before.nbegin >= floor and \
+                    before.nbegin >= floor and not self.is_stop(before) and \
                     any(c.short for c in self.gaz.lookup(before.word)):
                 # 萩芦|溪, 福清|湾: a river or bay named after a place is a geographic name
                 parts.insert(0, Part(before.nbegin, tok.nend, before.word + tok.word, "feature"))

@@ -53,6 +53,8 @@ class DomainTokenizer:
             if len(surface) < 2:
                 continue
             first = gazetteer.entities[cands[0].key]
+            if all(c.short and gazetteer.is_national(c.key) for c in cands):
+                continue  # 西宁 in 海西宁德: a far place's short form must not cut up a Fujian name
             tag = "ns" if first.type == "Region" else "nt" if first.type == "Agency" else "nz"
             self._add(surface, tag)
         for suffix in lexicon.suffixes:
