@@ -203,6 +203,8 @@ class Extractor:
                 parts = parts[keep:]
                 if parts and parts[0].role != "place" and idx.text[parts[0].begin - 1:parts[0].begin] in "）)各":
                     continue  # 各县（市）区人民政府: every district government, no one in particular
+            if sfx.naming == "place":
+                parts = _from_own_place(parts)
             if not parts:
                 continue
             b = parts[0].begin
@@ -369,6 +371,15 @@ class Extractor:
                 add(k.nbegin, k.nend, "Agency", "Government", "list-agency", place + "人民政府", role="elided")
                 pos = k.nbegin
         return _drop_crossing(list(mentions.values()))
+
+
+def _from_own_place(parts: list) -> list:
+    """A name made of a place and its kind word starts at the place when another named thing
+    stands before it (福厦高铁|漳州站: the station of 漳州 on that line)."""
+    first = next((i for i, p in enumerate(parts) if p.role == "place"), None)
+    if first and any(p.role == "known" or p.tag in ("sfx", "nz") for p in parts[:first]):
+        return parts[first:]
+    return parts
 
 
 _ITEM_EDGES = set("、，。；：,;:（）() \n\t和及与等经自从到") | PLACE_LINKS

@@ -39,3 +39,8 @@ def check(text: str, expected: str, absent: str) -> None:
 @pytest.mark.parametrize("text, expected, absent", read_cases("names_places.tsv"))
 def test_places_outside_fujian(text, expected, absent):
     check(text, expected, absent)
+
+
+@pytest.mark.parametrize("text, expected, absent", read_cases("names_heads.tsv"))
+def test_kind_words_head_names(text, expected, absent):
+    check(text, expected, absent)
