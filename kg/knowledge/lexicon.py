@@ -3,7 +3,7 @@ stop words. Each file is a small CSV a planner can extend; rows starting with ``
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,6 +69,7 @@ class Lexicon:
     river_chars: frozenset[str]  # 江, 溪 …: the feature characters whose meaning is river or stream
     river_words: tuple[str, ...]  # 流域, 下游 …: after 敖江, they show the river is meant, not the town
     context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
+    right_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words, longest first
 
     def abbreviation_run(self, text: str) -> int:
         """How many place-abbreviation characters open ``text`` (厦漳泉城际 → 3)."""
@@ -126,4 +127,13 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         river_chars=frozenset(r["char"] for r in features if r.get("meaning") in ("river", "stream")),
         context_words=frozenset(r["word"] for r in read_table(directory / "context_words.csv", ("word",))),
         river_words=tuple(r["word"] for r in read_table(directory / "river_words.csv", ("word",))),
+        right_qualifiers=_by_kind(read_table(directory / "right_qualifiers.csv", ("word", "kind"))),
     )
+
+
+def _by_kind(rows: list[dict[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Words of a ``word,kind`` table grouped by kind, longest first (the longest one matches)."""
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["kind"], []).append(r["word"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}

@@ -25,7 +25,7 @@ from ..knowledge.gazetteer import Gazetteer, load_gazetteer
 from ..knowledge.lexicon import Lexicon, load_lexicon
 from .lists import ListReader, list_item_ends, list_items, whole_list_item
 from ..model import Mention, Segmented
-from .scan import PLACE_LINKS, Known, NameScanner, TokenIndex
+from .scan import PLACE_LINKS, Known, NameScanner, RightQualifiers, TokenIndex
 from .segment import DomainTokenizer, domain_tokenizer
 
 MENTION_RULES = {
@@ -44,12 +44,11 @@ RESPONSIBILITY = re.compile(
     r"([^（()）]*(?:[（(][^）)]*[）)][^（()）]*)*)[）)]"
 )
 _LINE_CODE = re.compile(
-    r"(?:(?:国道|省道)\s*)?[GSX]\d{1,4}(?:线|国道|省道)?(?=[^A-Za-z0-9]|$)|\d{3}(?:国道|省道)|(?:国道|省道)\d{2,4}"
+    r"(?:(?:国道|省道)\s*)?[GSX]\d{1,4}(?:线|国道|省道)?(?=[^A-Za-z0-9]|$)|\d{3}(?:国道|省道)|(?:国道|省道)\d{2,4}线?"
 )
 _RAIL_LINE = re.compile(r"(?:[A-Z]\d{1,2}|\d{1,2}号)线(?:[一二三]期)?")
 _GOVERNMENT_SUFFIXES = ("人民政府", "人民政府办公厅", "人民政府办公室", "政府")
 _BRANCH_WORDS = ("支线", "专用线")
-_PHASE = re.compile(r"[一二三四五六七八九十\d]期(?:工程)?")
 _SUPPORT = ("配合", "协办", "参与")
 
 Name = tuple[int, int, str, str, str, str]  # (begin, end, type, kind, rule, canonical name)
@@ -62,6 +61,7 @@ class Extractor:
         self.tokenizer = tokenizer
         self.scanner = NameScanner(gazetteer, lexicon, tokenizer)
         self.lists = ListReader(gazetteer, lexicon, self.scanner)
+        self.qualifiers = RightQualifiers(gazetteer, lexicon)
         self.suffix_lengths = sorted({len(x) for x in lexicon.suffixes}, reverse=True)
         self.agency_bodies_by_len = sorted(lexicon.agency_bodies, key=len, reverse=True)
         self.agency_suffixes_by_len = sorted(lexicon.agency_suffixes.items(), key=lambda x: -len(x[0]))
@@ -221,11 +221,10 @@ class Extractor:
             if inner and not all(p.role == "place" for p in parts if p.end <= min(k.nbegin for k in inner)):
                 continue
             type_, kind = self._refine_type(name, suffix, sfx.type, sfx.kind)
-            phase = _PHASE.match(text, e) if type_ == "Project" else None
-            if phase:  # 厦门市城市轨道交通一期: the phase is part of the project's name
-                e = phase.end()
-                name = text[b:e]
             out.append((b, e, type_, kind, "suffix", name))
+            qualified = self.qualifiers.end(text, e) if type_ == "Project" else e
+            if qualified > e:  # 衢宁铁路|（福建段）, 104国道|拓宽改建工程: the route, and the work on it
+                out.append((b, qualified, type_, kind, "suffix", text[b:qualified]))
         for m in _RAIL_LINE.finditer(text):
             parts = self.scanner.scan(idx, m.start(), known_by_end, links=True)
             b = parts[0].begin if parts else m.start()
@@ -233,6 +232,17 @@ class Extractor:
             out.append((b, m.end(), "Project", kind, "suffix", text[b:m.end()]))
         for m in _LINE_CODE.finditer(text):
             out.append((m.start(), m.end(), "Project", "Road", "line-code", m.group()))
+        return out
+
+    def _qualified_known(self, text: str, routes: list[Name]) -> list[Name]:
+        """A known project or coded line with qualifiers after it is a project of its own
+        (沈海高速|杏林互通及接线工程, 104国道|拓宽改建工程)."""
+        out = []
+        for b, e, type_, kind, rule, _ in routes:
+            if type_ == "Project" and rule in ("gazetteer", "line-code"):
+                end = self.qualifiers.end(text, e)
+                if end > e:
+                    out.append((b, end, type_, kind, "suffix", text[b:end]))
         return out
 
     def _refine_type(self, name: str, suffix: str, type_: str, kind: str) -> tuple[str, str]:
@@ -335,6 +345,7 @@ class Extractor:
                            "gazetteer", k.surface) for k in firm
                           if self.gaz.entities[k.keys[0]].type in ("Project", "Corridor")]
         names += self.lists.elided_lists(idx, names) + self.lists.segments(idx, routes) + self.lists.range_lists(idx)
+        names += self._qualified_known(text, routes)
         exact_known = {(k.nbegin, k.nend) for k in firm}
         for b, e, type_, kind, rule, name in names:
             if (b, e) not in exact_known or rule in ("elided-list", "segment"):

@@ -288,3 +288,54 @@ class NameScanner:
             if any(self.gaz.entities[c.key].type != "Region" for c in self.gaz.lookup(head + text[s:s + n])):
                 return True
         return False
+
+
+_PHASE = re.compile(r"[（(]?[一二三四五六七八九十\d]+期[）)]?")
+_BRACKETED_SECTION = re.compile(r"[（(][^（）()，。、；]{1,8}段[）)]")
+_NUMBERED = re.compile(r"\d+(?:[#＃]|号)?(?:\s*[~～\-－—至、]\s*\d+(?:[#＃]|号)?)*")
+
+
+class RightQualifiers:
+    """What may follow a project's head and still belong to its name (issue 11, point 1):
+    sections (北段, （福建段）, 杏林互通), phases (二期, （一期）), works (改扩建, 复线), numbered
+    units (3-5号泊位, 1号~4号机组) and a closing 工程 / 项目. Words come from
+    data/lexicon/right_qualifiers.csv."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
+        self.gaz = gazetteer
+        words = lexicon.right_qualifiers
+        self.works = words.get("works", ())
+        self.tails = words.get("tail", ())
+        self.units = words.get("unit", ())
+        self.directions = words.get("direction", ())
+
+    def end(self, text: str, e: int) -> int:
+        """Where the name that ends at ``e`` really ends, qualifiers included."""
+        while True:
+            step = self._step(text, e)
+            if step <= e:
+                return e
+            if text[e:step] in self.tails:
+                return step  # 工程 / 项目 closes the name
+            e = step
+
+    def _step(self, text: str, e: int) -> int:
+        for pattern in (_PHASE, _BRACKETED_SECTION):
+            if m := pattern.match(text, e):
+                return m.end()
+        for word in (*self.works, *self.tails):
+            if text.startswith(word, e):
+                return e + len(word)
+        for d in self.directions:
+            if text.startswith(d + "段", e):
+                return e + len(d) + 1
+        if (m := _NUMBERED.match(text, e)) and m.end() > e:
+            unit = next((u for u in self.units if text.startswith(u, m.end())), "")
+            if unit:
+                return m.end() + len(unit)
+        for n in range(4, 1, -1):  # a place and a works word: 杏林互通, 闽清梅溪互通
+            if self.gaz.only_places(text[e:e + n], towns=True):
+                word = next((w for w in self.works if text.startswith(w, e + n)), "")
+                if word:
+                    return e + n + len(word)
+        return e

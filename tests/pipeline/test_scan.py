@@ -44,3 +44,8 @@ def test_places_outside_fujian(text, expected, absent):
 @pytest.mark.parametrize("text, expected, absent", read_cases("names_heads.tsv"))
 def test_kind_words_head_names(text, expected, absent):
     check(text, expected, absent)
+
+
+@pytest.mark.parametrize("text, expected, absent", read_cases("names_qualifiers.tsv"))
+def test_right_qualifiers_belong_to_the_name(text, expected, absent):
+    check(text, expected, absent)
