@@ -75,7 +75,8 @@ class Gazetteer:
         福州市仓山区人民政府 → [福州市, 仓山区]. A town's (or a county's outside Fujian) short form
         counts only right after the place it lies in (漳州天宝 → 天宝镇), since many are also common
         words (建设, 城门, 临海),
-        unless ``towns`` says the context expects places (the ends of a route: 天宝至平和).
+        unless ``towns`` says the context expects places (the ends of a route: 天宝至平和); after
+        another place it must lie in that place (莆田滨海 is 莆田市, not 滨海街道 of Xiamen).
         """
         out: list[str] = []
         pos = 0
@@ -85,8 +86,8 @@ class Gazetteer:
                 if out:
                     inside = [c for c in cands if c.key != out[-1] and self.is_within(c.key, out[-1])]
                     cands = inside or cands
-                cands = [c for c in cands if towns or not (c.short and self._needs_context(c.key) and
-                                                           not (out and self.is_within(c.key, out[-1])))]
+                cands = [c for c in cands if not (c.short and self._needs_context(c.key)) or
+                         (out and self.is_within(c.key, out[-1])) or (towns and not out)]
                 if cands:
                     out.append(cands[0].key)
                     pos += n

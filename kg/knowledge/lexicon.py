@@ -47,7 +47,7 @@ class Suffix:
     kind: str
     name_en: str
     min_prefix: int
-    naming: str = "distinct"  # what the words before it must include: descriptive | distinct | place
+    naming: str = "distinct"  # what the words before it must include: descriptive | distinct | place | alias
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         if r["type"] not in TYPES:
             raise DataFileError(f"{directory / 'type_suffixes.csv'}: {r['suffix']}: unknown type {r['type']!r}")
         naming = r.get("naming") or "distinct"
-        if naming not in ("descriptive", "distinct", "place"):
+        if naming not in ("descriptive", "distinct", "place", "alias"):
             raise DataFileError(f"{directory / 'type_suffixes.csv'}: {r['suffix']}: unknown naming {naming!r}")
         suffixes[r["suffix"]] = Suffix(r["suffix"], r["type"], r["kind"], r.get("name_en", ""),
                                        int(r.get("min_prefix") or 2), naming)

@@ -14,6 +14,7 @@ Rules (each mention records the one that produced it; ``MENTION_RULES`` describe
                    government per place.
 ``elided-list``    items sharing one suffix (kg/pipeline/lists.py).
 ``segment``        a section of a route (kg/pipeline/lists.py).
+``place-alias``    a place and an urban-area word (福州中心城区) is the place.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ MENTION_RULES = {
     "list-agency": "One government per place of a list before 人民政府 (福州、莆田、南平、宁德市人民政府).",
     "elided-list": "Items sharing one suffix: 厦门光电显示、泉州微波通信等国家级产业园区 → 厦门光电显示产业园区, …",
     "segment": "A section of a route: 莆炎高速尤溪至建宁段; 厦漳环城高速厦门海沧至漳州天宝、天宝至平和.",
+    "place-alias": "A place written with an urban-area word: 福州中心城区 is 福州市.",
 }
 MAX_KNOWN_TOKENS = 6
 RESPONSIBILITY = re.compile(
@@ -220,6 +222,9 @@ class Extractor:
             inner = [k for k in known_by_end.get(e, []) if not k.ambiguous and b < k.nbegin]
             if inner and not all(p.role == "place" for p in parts if p.end <= min(k.nbegin for k in inner)):
                 continue
+            if sfx.naming == "alias":
+                out.append((b, e, "Region", "", "place-alias", text[b:s]))
+                continue
             type_, kind = self._refine_type(name, suffix, sfx.type, sfx.kind)
             out.append((b, e, type_, kind, "suffix", name))
             qualified = self.qualifiers.end(text, e) if type_ == "Project" else e
@@ -348,7 +353,10 @@ class Extractor:
         names += self._qualified_known(text, routes)
         exact_known = {(k.nbegin, k.nend) for k in firm}
         for b, e, type_, kind, rule, name in names:
-            if (b, e) not in exact_known or rule in ("elided-list", "segment"):
+            if rule == "place-alias":  # 福州中心城区: another way to write the place
+                key = self.gaz.only_places(name)[-1]
+                add(b, e, type_, self.gaz.entities[key].kind, rule, self.gaz.entities[key].name, (key,))
+            elif (b, e) not in exact_known or rule in ("elided-list", "segment"):
                 add(b, e, type_, kind, rule, name)
         # a county's short form that may be a common word is a place inside a name (长泰枋洋水库)
         spans = sorted((b, e) for b, e, *_ in names)

@@ -211,6 +211,8 @@ class NameScanner:
                         for p in parts)
         if suffix.type == "Agency" and all(w in self.lex.jurisdictions for w in words) and words:
             return True  # 省人民政府, 区政府
+        if suffix.naming == "alias":  # 福州中心城区 is 福州市: places only
+            return all(p.role == "place" for p in parts)
         if suffix.naming == "place":
             return has_place
         generic = self.lex.determiners | self.lex.descriptors

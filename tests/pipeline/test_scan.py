@@ -49,3 +49,8 @@ def test_kind_words_head_names(text, expected, absent):
 @pytest.mark.parametrize("text, expected, absent", read_cases("names_qualifiers.tsv"))
 def test_right_qualifiers_belong_to_the_name(text, expected, absent):
     check(text, expected, absent)
+
+
+@pytest.mark.parametrize("text, expected, absent", read_cases("names_precision.tsv"))
+def test_precision_rules(text, expected, absent):
+    check(text, expected, absent)
