@@ -118,7 +118,10 @@ class ListReader:
 
     def _governs(self, token) -> bool:
         """A verb or function word that opens the list (建成了|梅坎、…), not a letter of an item (外|福)."""
-        return self.scanner.is_stop(token) and (len(token.word) >= 2 or token.tag.startswith(("p", "c", "u", "w", "x")))
+        if token.tag.startswith(("w", "x")):
+            return True
+        # the closed set of data/lexicon/stop_words.csv, not jieba's verb tags (光电|显示 stays inside)
+        return token.word in self.lex.stop_words and (len(token.word) >= 2 or token.tag.startswith(("p", "c", "u")))
 
     def _named_item(self, item: str) -> bool:
         """An item that opens with a place (or 厦漳…) and adds a name to it: 泉州微波通信, 长泰枋洋."""
