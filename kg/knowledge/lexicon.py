@@ -3,6 +3,7 @@ stop words. Each file is a small CSV a planner can extend; rows starting with ``
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -70,6 +71,16 @@ class Lexicon:
     river_words: tuple[str, ...]  # 流域, 下游 …: after 敖江, they show the river is meant, not the town
     context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
     right_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words, longest first
+    outline_markers: tuple[tuple[int, re.Pattern, str], ...] = ()  # (depth, pattern, what must follow)
+
+    def outline_level(self, marker: str) -> int:
+        """Depth of an outline number (第X章 1 … ① 7), or 0 when ``marker`` is none."""
+        return next((level for level, pattern, _ in self.outline_markers if pattern.fullmatch(marker)), 0)
+
+    def outline_item_pattern(self) -> re.Pattern:
+        """An outline number at the start of a line or after a sentence end."""
+        alternatives = "|".join(f"{p.pattern}(?={f})" if f else p.pattern for _, p, f in self.outline_markers)
+        return re.compile(rf"(?:^|(?<=[。；！？：\n]))[ ]*({alternatives})")
 
     def abbreviation_run(self, text: str) -> int:
         """How many place-abbreviation characters open ``text`` (厦漳泉城际 → 3)."""
@@ -128,7 +139,19 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         context_words=frozenset(r["word"] for r in read_table(directory / "context_words.csv", ("word",))),
         river_words=tuple(r["word"] for r in read_table(directory / "river_words.csv", ("word",))),
         right_qualifiers=_by_kind(read_table(directory / "right_qualifiers.csv", ("word", "kind"))),
+        outline_markers=_outline_markers(directory / "outline_markers.csv"),
     )
+
+
+def _outline_markers(path: Path) -> tuple[tuple[int, re.Pattern, str], ...]:
+    out = []
+    for r in read_table(path, ("level", "pattern")):
+        try:
+            follow = r.get("followed_by", "")
+            out.append((int(r["level"]), re.compile(r["pattern"]), re.compile(follow).pattern if follow else ""))
+        except (ValueError, re.error) as exc:
+            raise DataFileError(f"{path}: level {r['level']}: bad pattern or level: {exc}") from exc
+    return tuple(out)
 
 
 def _by_kind(rows: list[dict[str, str]]) -> dict[str, tuple[str, ...]]:

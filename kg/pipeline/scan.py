@@ -144,8 +144,8 @@ class NameScanner:
         text, b, ch = scan.idx.text, scan.b, scan.idx.text[scan.b - 1]
         if ch in "）)":
             o = text.rfind("（" if ch == "）" else "(", scan.floor, b - 1)
-            if o < 0 or b - o > 12 or any(c in text[o:b] for c in "、，。"):
-                return scan.stop()
+            if o < 0 or b - o > 12 or any(c in text[o:b] for c in "、，。") or self.lex.outline_level(text[o:b]):
+                return scan.stop()  # (1)崇武渔港: a list number opens no name
             scan.add(Part(o, b, text[o:b], "bracket", keys=tuple(self.gaz.leading_places(text[o + 1:b - 1]))))
             return True
         if ch == "”":
@@ -346,7 +346,7 @@ _NUMBERED = re.compile(r"\d+(?:[#＃]|号)?(?:\s*[~～\-－—至、]\s*\d+(?:[#
 class RightQualifiers:
     """What may follow a project's head and still belong to its name (issue 11, point 1):
     sections (北段, （福建段）, 杏林互通), phases (二期, （一期）), works (改扩建, 复线), numbered
-    units (3-5号泊位, 1号~4号机组) and a closing 工程 / 项目. Words come from
+    units (3-5号泊位, 1号~4号机组) and a closing 工程 (项目 only after another qualifier). Words come from
     data/lexicon/right_qualifiers.csv."""
 
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
@@ -354,24 +354,28 @@ class RightQualifiers:
         words = lexicon.right_qualifiers
         self.works = words.get("works", ())
         self.tails = words.get("tail", ())
+        self.closings = words.get("closing", ())
         self.units = words.get("unit", ())
         self.directions = words.get("direction", ())
 
     def end(self, text: str, e: int) -> int:
         """Where the name that ends at ``e`` really ends, qualifiers included."""
+        qualified = False
         while True:
             step = self._step(text, e)
             if step <= e:
                 return e
             if text[e:step] in self.tails:
-                return step  # 工程 / 项目 closes the name
-            e = step
+                return step  # 工程 closes the name
+            if text[e:step] in self.closings:
+                return step if qualified else e  # …二期项目, but 漳汕高铁|项目 is the railway
+            e, qualified = step, True
 
     def _step(self, text: str, e: int) -> int:
         for pattern in (_PHASE, _BRACKETED_SECTION):
             if m := pattern.match(text, e):
                 return m.end()
-        for word in (*self.works, *self.tails):
+        for word in (*self.works, *self.tails, *self.closings):
             if text.startswith(word, e):
                 return e + len(word)
         for d in self.directions:
