@@ -189,10 +189,13 @@ class Extractor:
         lines = [m.span(2) for m in responsibility]
         out: list[Name] = []
         matches = self.suffix_matches(idx)
+        first_start_by_end: dict[int, int] = {}
+        for s2, e2, _ in matches:
+            first_start_by_end[e2] = min(s2, first_start_by_end.get(e2, s2))
         for s, e, suffix in matches:
             if any(rb <= s < re_ for rb, re_ in lines):
                 continue
-            if any(s2 < e == e2 - 1 for s2, e2, _ in matches):
+            if first_start_by_end.get(e + 1, e) < e:
                 continue  # 厦门港东渡港|区: a longer suffix (港区) ends one character later
             sfx = self.lex.suffixes[suffix]
             parts = self.scanner.scan(idx, s, known_by_end, links=sfx.type in ("Project", "Corridor"),
@@ -412,10 +415,17 @@ def _stands_alone(text: str, begin: int, end: int) -> bool:
 def _drop_crossing(mentions: list[Mention]) -> list[Mention]:
     """Keep nested mentions, drop one of two that partly overlap (the shorter, then the later)."""
     kept: list[Mention] = []
+    spans: list[tuple[int, int]] = []  # kept (begin, end), sorted
+    longest = 0
     for m in sorted(mentions, key=lambda m: (-(m.nend - m.nbegin), m.nbegin, m.type)):
-        if any(k.nbegin < m.nbegin < k.nend < m.nend or m.nbegin < k.nbegin < m.nend < k.nend for k in kept):
+        # only a kept span that begins less than the longest length before m can cross it
+        lo = bisect.bisect_left(spans, (m.nbegin - longest, -1))
+        hi = bisect.bisect_left(spans, (m.nend, -1))
+        if any(kb < m.nbegin < ke < m.nend or m.nbegin < kb < m.nend < ke for kb, ke in spans[lo:hi]):
             continue
         kept.append(m)
+        bisect.insort(spans, (m.nbegin, m.nend))
+        longest = max(longest, m.nend - m.nbegin)
     return sorted(kept, key=lambda m: (m.nbegin, m.nend, m.type))
 
 
