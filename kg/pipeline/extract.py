@@ -234,6 +234,8 @@ class Extractor:
             if qualified > e:  # 衢宁铁路|（福建段）, 104国道|拓宽改建工程: the route, and the work on it
                 out.append((b, qualified, type_, kind, "suffix", text[b:qualified]))
         for m in _RAIL_LINE.finditer(text):
+            if text[m.start() - 1:m.start()] == "、" and text[m.start() - 2:m.start() - 1].isdigit():
+                continue  # 地铁7、8号线: the numbered list gives each line its name (lists.py)
             parts = self.scanner.scan(idx, m.start(), known_by_end, links=True)
             b = parts[0].begin if parts else m.start()
             kind = "IntercityRailway" if text[m.start()].isalpha() else "MetroLine"
@@ -353,7 +355,7 @@ class Extractor:
                            "gazetteer", k.surface) for k in firm
                           if self.gaz.entities[k.keys[0]].type in ("Project", "Corridor")]
         names += self.lists.elided_lists(idx, names) + self.lists.segments(idx, routes) + self.lists.range_lists(idx)
-        names += self._qualified_known(text, routes)
+        names += self._qualified_known(text, routes) + self.lists.numbered_lists(idx, known_by_end)
         exact_known = {(k.nbegin, k.nend) for k in firm}
         for b, e, type_, kind, rule, name in names:
             if rule == "place-alias":  # 福州中心城区: another way to write the place

@@ -21,6 +21,7 @@ _LIST_TAIL = re.compile(rf"(?:等(?:{_COUNT_WORD})?|{_COUNT_WORD})([^，。；�
 _SEGMENT = re.compile(
     r"(?P<a>[\u4e00-\u9fff]{2,10}?)(?:[（(][^）)]{1,8}[）)])?至(?P<b>[\u4e00-\u9fff]{2,10}?)"
     r"(?:[（(][^）)]{1,8}[）)])?(?:(?P<seg>段)|(?=[、，。；和及与（(]|$))")
+_NUMBER_LIST = re.compile(r"(\d{1,2})((?:、\d{1,2})+)号(线|机组)")
 _LINE_NAME = re.compile(r"[\u4e00-\u9fff]{2}线")
 _SECTION = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6}?)段")
 _RANGE_PART = r"(?:(?!的)[\u4e00-\u9fff]|[（(][\u4e00-\u9fff]{1,6}[）)])"
@@ -143,6 +144,27 @@ class ListReader:
         if any(ch in _FUNCTION_CHARS for ch in item) or re.search(_COUNT_WORD, item):
             return False
         return item not in self.lex.determiners and item not in self.lex.descriptors
+
+    def numbered_lists(self, idx: TokenIndex, known_by_end) -> list[tuple]:
+        """地铁7、8号线: one line per number; 福清核电5、6号机组: the units are one project."""
+        out = []
+        text = idx.text
+        for m in _NUMBER_LIST.finditer(text):
+            parts = self.scanner.scan(idx, m.start(), known_by_end, links=False)
+            b = parts[0].begin if parts else m.start()
+            prefix = text[b:m.start()]
+            if m.group(3) == "机组":
+                if any(p.role in ("place", "known") for p in parts):
+                    out.append((b, m.end(), "Project", "PowerPlant", "elided-list", text[b:m.end()]))
+                continue
+            pos = m.start()
+            for n in [m.group(1), *m.group(2).split("、")[1:]]:
+                pos = text.index(n, pos)
+                begin = b if pos == m.start() else pos
+                out.append((begin, pos + len(n) if pos != m.end(2) - len(n) else m.end(), "Project", "MetroLine",
+                            "elided-list", f"{prefix}{n}号线"))
+                pos += len(n)
+        return out
 
     def range_lists(self, idx: TokenIndex) -> list[tuple]:
         """福州(马尾)—马祖—台北、福州(平潭)—台北的海运快件通道: one route per listed range."""
