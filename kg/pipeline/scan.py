@@ -183,8 +183,8 @@ class NameScanner:
         if self.is_stop(tok):
             if coordination and tok.word in ("及", "和") and scan.parts and all(p.role == "word" for p in scan.parts):
                 left = self.scan(idx, tok.nbegin, scan.known_by_end, links=False)
-                if left and left[0].role == "place" and left[-1].role == "word" and \
-                        all(p.role in ("place", "word") for p in left):
+                if left and left[0].role == "place" and left[-1].role == "word" and left[-1].tag != "sfx" and \
+                        all(p.role in ("place", "word") for p in left):  # (not 三明经济开发区|和|埔岭…: two names)
                     scan.parts = left + [Part(tok.nbegin, tok.nend, tok.word, "word", tok.tag)] + scan.parts
             elif self._inside_name(tok):
                 self._cross_word(scan, tok)
