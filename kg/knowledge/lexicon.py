@@ -72,6 +72,9 @@ class Lexicon:
     context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
     right_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words, longest first
     outline_markers: tuple[tuple[int, re.Pattern, str], ...] = ()  # (depth, pattern, what must follow)
+    range_joiners: frozenset[str] = frozenset()  # 至, — …: join the places of a range in a route's name
+    branch_words: dict[str, bool] = field(default_factory=dict)  # 支线 -> whether it names its route too
+    government_suffixes: tuple[str, ...] = ()  # 人民政府 …, longest first
 
     def outline_level(self, marker: str) -> int:
         """Depth of an outline number (第X章 1 … ① 7), or 0 when ``marker`` is none."""
@@ -140,6 +143,11 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         river_words=tuple(r["word"] for r in read_table(directory / "river_words.csv", ("word",))),
         right_qualifiers=_by_kind(read_table(directory / "right_qualifiers.csv", ("word", "kind"))),
         outline_markers=_outline_markers(directory / "outline_markers.csv"),
+        range_joiners=frozenset(r["word"] for r in read_table(directory / "range_joiners.csv", ("word",))),
+        branch_words={r["word"]: r.get("names_route") == "yes"
+                      for r in read_table(directory / "branch_words.csv", ("word",))},
+        government_suffixes=tuple(sorted((r["suffix"] for r in read_table(directory / "government_suffixes.csv",
+                                                                              ("suffix",))), key=len, reverse=True)),
     )
 
 

@@ -26,7 +26,7 @@ from ..knowledge.gazetteer import Gazetteer, load_gazetteer
 from ..knowledge.lexicon import Lexicon, load_lexicon
 from .lists import ListReader, list_item_ends, list_items, whole_list_item
 from ..model import Mention, Segmented
-from .scan import PLACE_LINKS, Known, NameScanner, RightQualifiers, TokenIndex
+from .scan import Known, NameScanner, RightQualifiers, TokenIndex
 from .segment import DomainTokenizer, domain_tokenizer
 
 MENTION_RULES = {
@@ -49,8 +49,6 @@ _LINE_CODE = re.compile(
     r"(?:(?:国道|省道)\s*)?[GSX]\d{1,4}(?:线|国道|省道)?(?=[^A-Za-z0-9]|$)|\d{3}(?:国道|省道)|(?:国道|省道)\d{2,4}线?"
 )
 _RAIL_LINE = re.compile(r"(?:[A-Z]\d{1,2}|\d{1,2}号)线(?:[一二三]期)?")
-_GOVERNMENT_SUFFIXES = ("人民政府", "人民政府办公厅", "人民政府办公室", "政府")
-_BRANCH_WORDS = ("支线", "专用线")
 _SUPPORT = ("配合", "协办", "参与")
 
 Name = tuple[int, int, str, str, str, str]  # (begin, end, type, kind, rule, canonical name)
@@ -64,6 +62,8 @@ class Extractor:
         self.scanner = NameScanner(gazetteer, lexicon, tokenizer)
         self.lists = ListReader(gazetteer, lexicon, self.scanner)
         self.qualifiers = RightQualifiers(gazetteer, lexicon)
+        self.route_branches = tuple(w for w, names_route in lexicon.branch_words.items() if names_route)
+        self.item_edges = _ITEM_EDGES | lexicon.range_joiners
         self.suffix_lengths = sorted({len(x) for x in lexicon.suffixes}, reverse=True)
         self.agency_bodies_by_len = sorted(lexicon.agency_bodies, key=len, reverse=True)
         self.agency_suffixes_by_len = sorted(lexicon.agency_suffixes.items(), key=lambda x: -len(x[0]))
@@ -109,10 +109,10 @@ class Extractor:
         # 至, —, 、 between it and another place (two county-level short forms support each other:
         # 福建土楼（南靖－华安）)
         county = self.gaz.level(k.keys[0]) in (2, 3)
-        if self.gaz.is_national(k.keys[0]) and not _stands_alone(text, k.nbegin, k.nend):
+        if self.gaz.is_national(k.keys[0]) and not _stands_alone(text, k.nbegin, k.nend, self.item_edges):
             return False  # 空港资源、滨海资源: a far county's short form inside a longer list item
-        linked = [p for p in by_end.get(k.nbegin - 1, ()) if text[k.nbegin - 1] in PLACE_LINKS or text[k.nbegin - 1] == "、"]
-        linked += [p for p in by_begin.get(k.nend + 1, ()) if text[k.nend] in PLACE_LINKS or text[k.nend] == "、"]
+        linked = [p for p in by_end.get(k.nbegin - 1, ()) if text[k.nbegin - 1] in self.lex.range_joiners or text[k.nbegin - 1] == "、"]
+        linked += [p for p in by_begin.get(k.nend + 1, ()) if text[k.nend] in self.lex.range_joiners or text[k.nend] == "、"]
         return any(p is not k and (not p.ambiguous or (county and self.gaz.level(p.keys[0]) in (2, 3))) for p in linked)
 
     def _crossed_far_place(self, text: str, k: Known) -> bool:
@@ -177,7 +177,7 @@ class Extractor:
                         continue  # (but 闽侯|二桥: an ordinal and a one-character suffix)
                 out.append((s, e, text[s:e]))
                 # a branch of a route names the route too: 兴泉|铁路|支线 → 兴泉铁路
-                if t.nbegin == s and t.tag == "sfx" and t.word.endswith(_BRANCH_WORDS):
+                if t.nbegin == s and t.tag == "sfx" and t.word.endswith(self.route_branches):
                     for inner in range(2, len(t.word)):
                         if t.word[:inner] in self.lex.suffixes:
                             out.append((s, s + inner, t.word[:inner]))
@@ -200,7 +200,7 @@ class Extractor:
             sfx = self.lex.suffixes[suffix]
             parts = self.scanner.scan(idx, s, known_by_end, links=sfx.type in ("Project", "Corridor"),
                                       coordination=sfx.type == "Park")
-            if sfx.type == "Agency" and suffix in _GOVERNMENT_SUFFIXES:
+            if sfx.type == "Agency" and suffix in self.lex.government_suffixes:
                 # a government is named by places or a jurisdiction word only: 福州市仓山区人民政府
                 keep = len(parts)
                 while keep and (parts[keep - 1].role == "place" or parts[keep - 1].text in self.lex.jurisdictions):
@@ -406,12 +406,12 @@ def _from_own_place(parts: list) -> list:
     return parts
 
 
-_ITEM_EDGES = set("、，。；：,;:（）() \n\t和及与等经自从到") | PLACE_LINKS
+_ITEM_EDGES = frozenset("、，。；：,;:（）() \n\t和及与等经自从到")
 
 
-def _stands_alone(text: str, begin: int, end: int) -> bool:
+def _stands_alone(text: str, begin: int, end: int, edges: frozenset[str]) -> bool:
     """Whether ``text[begin:end]`` is a whole item between separators (、于都、会昌、), not part of a word."""
-    return (begin == 0 or text[begin - 1] in _ITEM_EDGES) and (end == len(text) or text[end] in _ITEM_EDGES)
+    return (begin == 0 or text[begin - 1] in edges) and (end == len(text) or text[end] in edges)
 
 
 def _drop_crossing(mentions: list[Mention]) -> list[Mention]:

@@ -19,7 +19,6 @@ from ..model import Segmented, Token
 from .segment import DomainTokenizer
 
 MAX_NAME = 28  # characters; longer spans are clauses, not names
-PLACE_LINKS = set("至到—－-–~～")
 _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "l", "i", "h", "x", "w", "ad", "an")
 _DISTINCT_TAGS = ("ns", "nr", "nz", "nt", "nx", "eng", "j", "m")
 _COUNT = re.compile(r"^[一二三四五六七八九十两几多百千万\d]+[个大条座类批项家处片级市县区地]?$")
@@ -159,7 +158,7 @@ class NameScanner:
     def _link_step(self, scan: _Scan, s: int) -> bool:
         """A range inside a route's name: 安溪至厦门高速公路, 泉州—厦门—漳州沿海大通道."""
         text, b = scan.idx.text, scan.b
-        if text[b - 1] not in PLACE_LINKS:
+        if text[b - 1] not in self.lex.range_joiners:
             return False
         parts = scan.parts
         if scan.links and parts and scan.known_by_end.get(b - 1) and parts[0].role in ("place", "known") \

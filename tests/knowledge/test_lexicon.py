@@ -33,3 +33,10 @@ def test_a_bad_outline_pattern_names_the_file(tmp_path):
     (tmp_path / "outline_markers.csv").write_text("level,pattern\n1,[unclosed\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="outline_markers.csv"):
         load_lexicon(tmp_path)
+
+
+def test_name_grammar_tables_are_read_once():
+    lex = load_lexicon()
+    assert {"至", "—", "～"} <= lex.range_joiners
+    assert lex.branch_words["支线"] and not lex.branch_words["复线"]
+    assert lex.government_suffixes[0] == "人民政府办公厅" and "政府" in lex.government_suffixes
