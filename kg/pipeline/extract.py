@@ -335,19 +335,8 @@ class Extractor:
                                     anchor=seg.doc.text[b:e], surface=text[nb:ne], type=type_,
                                     kind=kind, rule=rule, name=name, candidates=candidates, role=role)
 
-        known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)
-                 and not self._crossed_far_place(text, k)]
-        all_by_end: dict[int, list[Known]] = {}
-        for k in known:
-            all_by_end.setdefault(k.nend, []).append(k)
-        known = [k for k in known if not self._names_a_river(text, k, all_by_end)]
+        known, known_by_end, accepted = self._known_in_context(idx)
         firm = [k for k in known if not k.ambiguous]
-        known_by_end: dict[int, list[Known]] = {}
-        known_by_begin: dict[int, list[Known]] = {}
-        for k in known:
-            known_by_end.setdefault(k.nend, []).append(k)
-            known_by_begin.setdefault(k.nbegin, []).append(k)
-        accepted = [k for k in known if not k.ambiguous or self._has_context(text, k, known_by_end, known_by_begin)]
 
         responsibility = list(RESPONSIBILITY.finditer(text))
         names = self.suffix_names(idx, known_by_end, responsibility) + self.agency_names(idx, known_by_end)
@@ -380,21 +369,43 @@ class Extractor:
 
         for ib, ie, name, role in self.responsibility_items(text, responsibility):
             add(ib, ie, "Agency", "Department", "responsibility", name, role=role)
+        for nb, ne, name in self._listed_governments(text, list(mentions.values()), known_by_end):
+            add(nb, ne, "Agency", "Government", "list-agency", name, role="elided")
+        return _drop_crossing(list(mentions.values()))
 
-        # 福州、莆田、南平、宁德市人民政府: one government per listed place
-        for (b, e, type_), m in list(mentions.items()):
-            if type_ != "Agency" or not m.surface.endswith("人民政府"):
+    def _known_in_context(self, idx: TokenIndex) -> tuple[list[Known], dict[int, list[Known]], list[Known]]:
+        """Known names read as what they name (not a bay, a river or a far place across a Fujian
+        name), indexed by end, and those of them the context accepts."""
+        text = idx.text
+        known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)
+                 and not self._crossed_far_place(text, k)]
+        all_by_end: dict[int, list[Known]] = {}
+        for k in known:
+            all_by_end.setdefault(k.nend, []).append(k)
+        known = [k for k in known if not self._names_a_river(text, k, all_by_end)]
+        known_by_end: dict[int, list[Known]] = {}
+        known_by_begin: dict[int, list[Known]] = {}
+        for k in known:
+            known_by_end.setdefault(k.nend, []).append(k)
+            known_by_begin.setdefault(k.nbegin, []).append(k)
+        accepted = [k for k in known if not k.ambiguous or self._has_context(text, k, known_by_end, known_by_begin)]
+        return known, known_by_end, accepted
+
+    def _listed_governments(self, text: str, mentions: list[Mention], known_by_end) -> list[tuple[int, int, str]]:
+        """福州、莆田、南平、宁德市人民政府: one government per listed place."""
+        out = []
+        for m in mentions:
+            if m.type != "Agency" or not m.surface.endswith("人民政府"):
                 continue
-            pos = b
+            pos = m.nbegin
             while pos > 0 and text[pos - 1] == "、":
                 prev = [k for k in known_by_end.get(pos - 1, []) if self.gaz.entities[k.keys[0]].type == "Region"]
                 if not prev:
                     break
                 k = min(prev, key=lambda k: k.nbegin)
-                place = self.gaz.entities[k.keys[0]].name
-                add(k.nbegin, k.nend, "Agency", "Government", "list-agency", place + "人民政府", role="elided")
+                out.append((k.nbegin, k.nend, self.gaz.entities[k.keys[0]].name + "人民政府"))
                 pos = k.nbegin
-        return _drop_crossing(list(mentions.values()))
+        return out
 
 
 def _from_own_place(parts: list) -> list:
