@@ -47,6 +47,9 @@ class DomainTokenizer:
         for word, tag in lexicon.domain_words.items():
             self._jieba.add_word(word, self._jieba.suggest_freq(word, False), tag)
             self.tags[word] = tag
+        for stem in lexicon.route_abbreviations:  # 向莆 is a route's name, not 向 + 莆
+            if len(stem) >= 2:
+                self._add(stem, "nz")
         for body in lexicon.agency_bodies:
             if len(body) >= 2:
                 self._add(body, "nbody")
