@@ -238,6 +238,9 @@ def _read_national_divisions(directory: Path, entities: dict[str, Entity], surfa
         return
     rows = read_table(path, ("code", "name", "level", "kind"))
     codes = {r["code"] for r in rows}
+    # 抚州 is Fuzhou too: a far name that reads like a Fujian one in English gets its province
+    fujian_english = {e.name_en.lower() for e in entities.values() if e.name_en}
+    provinces = {r["code"]: r.get("name_en", "").removesuffix(" Province") for r in rows if r["level"] == "province"}
     generic = {s for s, x in load_lexicon().suffixes.items() if len(s) >= 2} | {"城区"}
     for r in rows:
         name, level = r["name"], r["level"]
@@ -249,7 +252,10 @@ def _read_national_divisions(directory: Path, entities: dict[str, Entity], surfa
                 (len(name) == 3 and name[1:] in generic) or name.endswith(("委员会", "管委会", "管理区")):
             continue  # a development zone listed with the counties, or a name too generic to match
         key = f"region/{r['code']}"
-        entities[key] = Entity(key=key, type="Region", kind=r["kind"], name=name, name_en=r.get("name_en", ""),
+        name_en = r.get("name_en", "")
+        if name_en.lower() in fujian_english:
+            name_en = f"{name_en} ({provinces.get(r['code'][:2] + '0000', '')})"
+        entities[key] = Entity(key=key, type="Region", kind=r["kind"], name=name, name_en=name_en,
                                lon=r.get("lon", ""), lat=r.get("lat", ""),
                                parent=f"region/{r['parent']}" if r["parent"] else "", source="gazetteer")
         surfaces.add_division([name], key, level, NATIONAL_RANK[level], with_short=True)

@@ -344,6 +344,7 @@ class Extractor:
                            "gazetteer", k.surface) for k in firm
                           if self.gaz.entities[k.keys[0]].type in ("Project", "Corridor")]
         names += self.lists.elided_lists(idx, names) + self.lists.segments(idx, routes) + self.lists.range_lists(idx)
+        names += self.lists.bare_items(idx, names)
         names += self._qualified_known(text, routes) + self.lists.numbered_lists(idx, known_by_end)
         exact_known = {(k.nbegin, k.nend) for k in firm}
         for b, e, type_, kind, rule, name in names:

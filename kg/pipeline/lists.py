@@ -59,6 +59,7 @@ class ListReader:
         self.lex = lexicon
         self.scanner = scanner
         self.suffixes_by_len = sorted(lexicon.suffixes, key=len, reverse=True)
+        self.governing_words = sorted(w for w in lexicon.stop_words if len(w) >= 2)
 
     def elided_lists(self, idx: TokenIndex, names) -> list[tuple]:
         """厦门光电显示、厦漳半导体照明、泉州微波通信等国家级产业园区: one park per item."""
@@ -88,6 +89,22 @@ class ListReader:
             out.extend((b, e, sfx.type, sfx.kind, "elided-list", item + suffix) for b, e, item in items)
         return out
 
+    def bare_items(self, idx: TokenIndex, names) -> list[tuple]:
+        """沪昆、九景衢铁路: items before a name that carries the head share it (沪昆铁路)."""
+        out = []
+        text = idx.text
+        named = {(b, e) for b, e, *_ in names}
+        for b, e, type_, kind, rule, name in names:
+            if rule != "suffix" or type_ not in ("Project", "Corridor") or text[b - 1:b] != "、":
+                continue
+            suffix = next((x for x in self.suffixes_by_len if name.endswith(x)), "")
+            if not suffix or not self._named_item(name[: -len(suffix)]):
+                continue
+            items = self._items(idx, b - 1)
+            if items and all(self._named_item(item) and (ib, ie) not in named for ib, ie, item in items):
+                out.extend((ib, ie, type_, kind, "elided-list", item + suffix) for ib, ie, item in items)
+        return out
+
     def _ends_phrase(self, idx: TokenIndex, pos: int) -> bool:
         """The suffix closes the phrase (…产业园区以及), rather than opening a longer head (铁路|物流基地)."""
         ti = idx.token_ending_at(pos)
@@ -108,7 +125,9 @@ class ListReader:
             first = start == 0 or text[start - 1] != "、"
             if first:  # the first item starts at its place name, else after the verb governing the list
                 tokens = [t for t in idx.tokens[idx.token_at(start):] if start <= t.nbegin < end]
-                start = max((t.nend for t in tokens if self._governs(t)), default=start)
+                start = max([t.nend for t in tokens if self._governs(t)] +
+                            [text.rfind(w, start, end) + len(w) for w in self.governing_words
+                             if w in text[start:end]], default=start)  # 中连|衢丽 even when jieba cuts 中|连衢
                 start = next((t.nbegin for t in tokens if t.nbegin >= start and (
                     self.gaz.leading_places(text[t.nbegin:end]) or
                     self.scanner.leading_abbreviations(text[t.nbegin:end]))), start)
