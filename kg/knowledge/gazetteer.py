@@ -18,7 +18,8 @@ from ..paths import GAZETTEER_DIR
 
 LEVEL_RANK = {"province": 1, "city": 2, "county": 3, "town": 4}
 # Division suffixes a short form drops (福州市 → 福州, 城门镇 → 城门).
-SHORT_FORM_SUFFIXES = {"province": ("省",), "city": ("市",), "county": ("区", "县", "市"),
+SHORT_FORM_SUFFIXES = {"province": ("省", "市", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区"),
+                       "city": ("市", "地区", "盟"), "county": ("区", "县", "市"),
                        "town": ("街道", "镇", "乡")}
 
 
@@ -56,15 +57,26 @@ class Gazetteer:
         """Administrative depth: 1 province … 4 town; 0 for places that are not divisions."""
         return LEVEL_RANK.get(_division_level(self.entities[key]), 0) if key in self.entities else 0
 
+    def _needs_context(self, key: str) -> bool:
+        """A town's or a far county's short form: often a common word (城门, 临海)."""
+        level = self.level(key)
+        return level == 4 or (level == 3 and self.is_national(key))
+
+    def is_national(self, key: str) -> bool:
+        """A division outside Fujian, from china_divisions.csv (keyed by its code)."""
+        return key.startswith("region/") and key[7:].isdigit()
+
     def lookup(self, surface: str) -> tuple[Candidate, ...]:
         return self.surfaces.get(surface, ())
 
     def leading_places(self, name: str, towns: bool = False) -> list[str]:
         """Region keys spelled one after another at the start of ``name``, outermost first.
 
-        福州市仓山区人民政府 → [福州市, 仓山区]. A town's short form counts only right after the
-        county or city it lies in (漳州天宝 → 天宝镇), since many are also common words (建设, 城门),
-        unless ``towns`` says the context expects places (the ends of a route: 天宝至平和).
+        福州市仓山区人民政府 → [福州市, 仓山区]. A town's (or a county's outside Fujian) short form
+        counts only right after the place it lies in (漳州天宝 → 天宝镇), since many are also common
+        words (建设, 城门, 临海),
+        unless ``towns`` says the context expects places (the ends of a route: 天宝至平和); after
+        another place it must lie in that place (莆田滨海 is 莆田市, not 滨海街道 of Xiamen).
         """
         out: list[str] = []
         pos = 0
@@ -74,8 +86,8 @@ class Gazetteer:
                 if out:
                     inside = [c for c in cands if c.key != out[-1] and self.is_within(c.key, out[-1])]
                     cands = inside or cands
-                cands = [c for c in cands if towns or not (c.short and self.level(c.key) == 4 and
-                                                           not (out and self.is_within(c.key, out[-1])))]
+                cands = [c for c in cands if not (c.short and self._needs_context(c.key)) or
+                         (out and self.is_within(c.key, out[-1])) or (towns and not out)]
                 if cands:
                     out.append(cands[0].key)
                     pos += n
@@ -114,9 +126,15 @@ class Gazetteer:
         return best.key if best else ""
 
 
+_COUNTY_KINDS = ("District", "County", "CountyLevelCity")
+
+
 def _division_level(entity: Entity) -> str:
-    return {"Province": "province", "PrefectureCity": "city"}.get(
-        entity.kind, "town" if len(entity.code) == 9 else ("county" if entity.code else ""))
+    if entity.kind in ("Province", "PrefectureCity"):
+        return "province" if entity.kind == "Province" else "city"
+    if entity.code:
+        return "town" if len(entity.code) == 9 else "county"
+    return "county" if entity.key.startswith("region/") and entity.kind in _COUNTY_KINDS else ""
 
 
 def division_key(code: str) -> str:
@@ -127,17 +145,54 @@ def entity_key(type_: str, name: str) -> str:
     return f"{type_.lower()}/{name}"
 
 
+# A division outside Fujian yields to a Fujian place of its level (鼓楼区 is Fuzhou's); a far
+# province or prefecture does not yield to a Fujian town (a short form naming a larger place and a
+# town means the larger place: 上海), but a far county does (江阴 is the town of Fuqing).
+NATIONAL_RANK = {"province": 15, "city": 25, "county": 45}
+# A division name outside Fujian this short, or this generic (城区, 新城区, 海港区), is too often a
+# common word in a Fujian plan to be read as that far-away place.
+_NATIONAL_MIN_NAME = 3
+
+
+class _Surfaces:
+    """Surface forms collected while reading the gazetteer files."""
+
+    def __init__(self) -> None:
+        self.by_surface: dict[str, list[Candidate]] = defaultdict(list)
+
+    def add(self, surface: str, key: str, rank: int, short: bool) -> None:
+        if surface and all(c.key != key for c in self.by_surface[surface]):
+            self.by_surface[surface].append(Candidate(key, rank, short))
+
+    def add_division(self, names: list[str], key: str, level: str, rank: int, with_short: bool) -> None:
+        """Full names, and short forms without the division word (福州市 → 福州) when ``with_short``."""
+        for full in names:
+            self.add(full, key, rank, short=False)
+            if not with_short:
+                continue
+            for suffix in SHORT_FORM_SUFFIXES[level]:
+                if full.endswith(suffix) and len(full) - len(suffix) >= 2:
+                    self.add(full[: -len(suffix)], key, rank + 1, short=True)
+                    break
+
+
 @lru_cache(maxsize=4)
 def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
     """Read the gazetteer files of ``directory`` (cached)."""
     entities: dict[str, Entity] = {}
-    surfaces: dict[str, list[Candidate]] = defaultdict(list)
-    members: dict[str, tuple[str, ...]] = {}
+    surfaces = _Surfaces()
+    _read_fujian_divisions(directory, entities, surfaces)
+    _read_national_divisions(directory, entities, surfaces)
+    members = _read_named_places(directory, entities, surfaces)
+    _read_known_entities(directory, entities, surfaces)
+    _merge_curated_units(entities, surfaces.by_surface)
+    members = _resolve_parents(directory, entities, surfaces.by_surface, members)
+    frozen = {s: tuple(sorted(c, key=lambda c: (c.rank, c.key))) for s, c in surfaces.by_surface.items()}
+    return Gazetteer(entities=entities, surfaces=frozen, members=members)
 
-    def add_surface(surface: str, key: str, rank: int, short: bool) -> None:
-        if surface and all(c.key != key for c in surfaces[surface]):
-            surfaces[surface].append(Candidate(key, rank, short))
 
+def _read_fujian_divisions(directory: Path, entities: dict[str, Entity], surfaces: _Surfaces) -> None:
+    """Fujian's official divisions, province to township, keyed by their code."""
     extras = {r["code"]: r for r in read_table(directory / "division_extras.csv", ("code",))}
     divisions = read_table(directory / "fujian_divisions.csv", ("code", "name", "level", "kind"))
     by_code = {r["code"]: r for r in divisions}
@@ -145,6 +200,8 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
         code, level = r["code"], r["level"]
         if level not in LEVEL_RANK:
             raise DataFileError(f"{directory / 'fujian_divisions.csv'}: {code}: unknown level {level!r}")
+        if r["parent"] and r["parent"] not in by_code:
+            raise DataFileError(f"{directory / 'fujian_divisions.csv'}: {code}: unknown parent {r['parent']}")
         extra = extras.get(code, {})
         name = extra.get("preferred_name") or r["name"]
         former = [n for n in extra.get("former_names", "").split("|") if n]
@@ -157,8 +214,6 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
             suffix = _park_suffix(r["name"])
             if suffix:
                 kind, type_ = suffix.kind, "Park"
-        if r["parent"] and r["parent"] not in by_code:
-            raise DataFileError(f"{directory / 'fujian_divisions.csv'}: {code}: unknown parent {r['parent']}")
         key = division_key(code)
         entities[key] = Entity(
             key=key, type=type_, kind=kind, name=name,
@@ -167,16 +222,48 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
             lon=r.get("lon", ""), lat=r.get("lat", ""),
             parent=division_key(r["parent"]) if r["parent"] else "", source="gazetteer",
         )
-        rank = LEVEL_RANK[level] * 10
-        for full in [name, *aliases, *former]:
-            add_surface(full, key, rank, short=False)
-            if kind == "TownLevelUnit":
-                continue
-            for suffix in SHORT_FORM_SUFFIXES[level]:
-                if full.endswith(suffix) and len(full) - len(suffix) >= 2:
-                    add_surface(full[: -len(suffix)], key, rank + 1, short=True)
-                    break
+        surfaces.add_division([name, *aliases, *former], key, level, LEVEL_RANK[level] * 10,
+                              with_short=kind != "TownLevelUnit")
 
+
+def _read_national_divisions(directory: Path, entities: dict[str, Entity], surfaces: _Surfaces) -> None:
+    """Provinces, prefectures and counties outside Fujian (china_divisions.csv).
+
+    Keyed ``region/CODE`` without a division code in the graph: they enter it only when a plan
+    names them (a railway's far end), and are not cities of the province the graph is about.
+    A county's short form needs context to be read (see ``Extractor._ambiguous``).
+    """
+    path = directory / "china_divisions.csv"
+    if not path.exists():
+        return
+    rows = read_table(path, ("code", "name", "level", "kind"))
+    codes = {r["code"] for r in rows}
+    # 抚州 is Fuzhou too: a far name that reads like a Fujian one in English gets its province
+    fujian_english = {e.name_en.lower() for e in entities.values() if e.name_en}
+    provinces = {r["code"]: r.get("name_en", "").removesuffix(" Province") for r in rows if r["level"] == "province"}
+    generic = {s for s, x in load_lexicon().suffixes.items() if len(s) >= 2} | {"城区"}
+    for r in rows:
+        name, level = r["name"], r["level"]
+        if level not in LEVEL_RANK or level == "town":
+            raise DataFileError(f"{path}: {r['code']}: unknown level {level!r}")
+        if r["parent"] and r["parent"] not in codes:
+            raise DataFileError(f"{path}: {r['code']}: unknown parent {r['parent']}")
+        if _park_suffix(name) or len(name) < _NATIONAL_MIN_NAME or \
+                (len(name) == 3 and name[1:] in generic) or name.endswith(("委员会", "管委会", "管理区")):
+            continue  # a development zone listed with the counties, or a name too generic to match
+        key = f"region/{r['code']}"
+        name_en = r.get("name_en", "")
+        if name_en.lower() in fujian_english:
+            name_en = f"{name_en} ({provinces.get(r['code'][:2] + '0000', '')})"
+        entities[key] = Entity(key=key, type="Region", kind=r["kind"], name=name, name_en=name_en,
+                               lon=r.get("lon", ""), lat=r.get("lat", ""),
+                               parent=f"region/{r['parent']}" if r["parent"] else "", source="gazetteer")
+        surfaces.add_division([name], key, level, NATIONAL_RANK[level], with_short=True)
+
+
+def _read_named_places(directory: Path, entities: dict[str, Entity], surfaces: _Surfaces) -> dict[str, tuple[str, ...]]:
+    """Planning regions, new areas, territories and places abroad; returns the members of each region."""
+    members: dict[str, tuple[str, ...]] = {}
     for r in read_table(directory / "named_places.csv", ("name", "kind")):
         key = entity_key("Region", r["name"])
         aliases = tuple(a for a in r.get("aliases", "").split("|") if a)
@@ -185,10 +272,13 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
                                lon=r.get("lon", ""), lat=r.get("lat", ""),
                                parent=r.get("parent", ""), source="gazetteer")
         for surface in (r["name"], *aliases):
-            add_surface(surface, key, 5, short=surface != r["name"])
+            surfaces.add(surface, key, 5, short=surface != r["name"])
         if r.get("members"):
             members[key] = tuple(m for m in r["members"].split("|") if m)
+    return members
 
+
+def _read_known_entities(directory: Path, entities: dict[str, Entity], surfaces: _Surfaces) -> None:
     for r in read_table(directory / "known_entities.csv", ("name", "type", "kind")):
         if r["type"] not in TYPES:
             raise DataFileError(f"{directory / 'known_entities.csv'}: {r['name']}: unknown type {r['type']!r}")
@@ -198,12 +288,14 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
                                name_en=r.get("name_en", ""), aliases=aliases,
                                parent=r.get("located_in", ""), source="gazetteer")
         for surface in (r["name"], *aliases):
-            add_surface(surface, key, 5, short=surface != r["name"])
+            surfaces.add(surface, key, 5, short=surface != r["name"])
 
-    # A curated park that the statistics list also carries as a town-level unit (火炬高技术开发区):
-    # keep one node, the curated one, with the unit's code and place in the hierarchy.
+
+def _merge_curated_units(entities: dict[str, Entity], surfaces: dict[str, list[Candidate]]) -> None:
+    """A curated park that the statistics list also carries as a town-level unit (火炬高技术开发区):
+    keep one node, the curated one, with the unit's code and place in the hierarchy."""
     for key, e in list(entities.items()):
-        if e.source != "gazetteer" or key.startswith("division/") or e.type != "Park":
+        if e.source != "gazetteer" or key.startswith(("division/", "region/")) or e.type != "Park":
             continue
         for surface in (e.name, *e.aliases):
             unit = next((c.key for c in surfaces.get(surface, ()) if c.key.startswith("division/")
@@ -216,7 +308,10 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
                 del entities[unit]
                 break
 
-    # Parents and members of curated entries are written as names: turn them into keys.
+
+def _resolve_parents(directory: Path, entities: dict[str, Entity], surfaces: dict[str, list[Candidate]],
+                     members: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Parents and members of curated entries are written as names: turn them into keys."""
     def resolve_name(name: str, where: str) -> str:
         key = _best(surfaces.get(name, ()))
         if not key:
@@ -224,12 +319,10 @@ def load_gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
         return key
 
     for key, e in list(entities.items()):
-        if e.parent and not e.parent.startswith("division/") and "/" not in e.parent:
+        if e.parent and "/" not in e.parent:
             where = "named_places.csv" if e.type == "Region" else "known_entities.csv"
             entities[key] = Entity(**{**e.__dict__, "parent": resolve_name(e.parent, where)})
-    members = {k: tuple(resolve_name(m, "named_places.csv") for m in v) for k, v in members.items()}
-    frozen = {s: tuple(sorted(c, key=lambda c: (c.rank, c.key))) for s, c in surfaces.items()}
-    return Gazetteer(entities=entities, surfaces=frozen, members=members)
+    return {k: tuple(resolve_name(m, "named_places.csv") for m in v) for k, v in members.items()}
 
 
 def _park_suffix(name: str):

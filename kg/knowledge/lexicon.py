@@ -3,7 +3,8 @@ stop words. Each file is a small CSV a planner can extend; rows starting with ``
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,7 +48,7 @@ class Suffix:
     kind: str
     name_en: str
     min_prefix: int
-    naming: str = "distinct"  # what the words before it must include: descriptive | distinct | place
+    naming: str = "distinct"  # what the words before it must include: descriptive | distinct | place | alias
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,20 @@ class Lexicon:
     river_chars: frozenset[str]  # 江, 溪 …: the feature characters whose meaning is river or stream
     river_words: tuple[str, ...]  # 流域, 下游 …: after 敖江, they show the river is meant, not the town
     context_words: frozenset[str]  # 机遇, 优势 …: a clause that uses what it names as context, not as a task
+    right_qualifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind -> words, longest first
+    outline_markers: tuple[tuple[int, re.Pattern, str], ...] = ()  # (depth, pattern, what must follow)
+    range_joiners: frozenset[str] = frozenset()  # 至, — …: join the places of a range in a route's name
+    branch_words: dict[str, bool] = field(default_factory=dict)  # 支线 -> whether it names its route too
+    government_suffixes: tuple[str, ...] = ()  # 人民政府 …, longest first
+
+    def outline_level(self, marker: str) -> int:
+        """Depth of an outline number (第X章 1 … ① 7), or 0 when ``marker`` is none."""
+        return next((level for level, pattern, _ in self.outline_markers if pattern.fullmatch(marker)), 0)
+
+    def outline_item_pattern(self) -> re.Pattern:
+        """An outline number at the start of a line or after a sentence end."""
+        alternatives = "|".join(f"{p.pattern}(?={f})" if f else p.pattern for _, p, f in self.outline_markers)
+        return re.compile(rf"(?:^|(?<=[。；！？：\n]))[ ]*({alternatives})")
 
     def abbreviation_run(self, text: str) -> int:
         """How many place-abbreviation characters open ``text`` (厦漳泉城际 → 3)."""
@@ -91,7 +106,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         if r["type"] not in TYPES:
             raise DataFileError(f"{directory / 'type_suffixes.csv'}: {r['suffix']}: unknown type {r['type']!r}")
         naming = r.get("naming") or "distinct"
-        if naming not in ("descriptive", "distinct", "place"):
+        if naming not in ("descriptive", "distinct", "place", "alias"):
             raise DataFileError(f"{directory / 'type_suffixes.csv'}: {r['suffix']}: unknown naming {naming!r}")
         suffixes[r["suffix"]] = Suffix(r["suffix"], r["type"], r["kind"], r.get("name_en", ""),
                                        int(r.get("min_prefix") or 2), naming)
@@ -126,4 +141,30 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         river_chars=frozenset(r["char"] for r in features if r.get("meaning") in ("river", "stream")),
         context_words=frozenset(r["word"] for r in read_table(directory / "context_words.csv", ("word",))),
         river_words=tuple(r["word"] for r in read_table(directory / "river_words.csv", ("word",))),
+        right_qualifiers=_by_kind(read_table(directory / "right_qualifiers.csv", ("word", "kind"))),
+        outline_markers=_outline_markers(directory / "outline_markers.csv"),
+        range_joiners=frozenset(r["word"] for r in read_table(directory / "range_joiners.csv", ("word",))),
+        branch_words={r["word"]: r.get("names_route") == "yes"
+                      for r in read_table(directory / "branch_words.csv", ("word",))},
+        government_suffixes=tuple(sorted((r["suffix"] for r in read_table(directory / "government_suffixes.csv",
+                                                                              ("suffix",))), key=len, reverse=True)),
     )
+
+
+def _outline_markers(path: Path) -> tuple[tuple[int, re.Pattern, str], ...]:
+    out = []
+    for r in read_table(path, ("level", "pattern")):
+        try:
+            follow = r.get("followed_by", "")
+            out.append((int(r["level"]), re.compile(r["pattern"]), re.compile(follow).pattern if follow else ""))
+        except (ValueError, re.error) as exc:
+            raise DataFileError(f"{path}: level {r['level']}: bad pattern or level: {exc}") from exc
+    return tuple(out)
+
+
+def _by_kind(rows: list[dict[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Words of a ``word,kind`` table grouped by kind, longest first (the longest one matches)."""
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["kind"], []).append(r["word"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}

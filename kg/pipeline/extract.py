@@ -14,6 +14,7 @@ Rules (each mention records the one that produced it; ``MENTION_RULES`` describe
                    government per place.
 ``elided-list``    items sharing one suffix (kg/pipeline/lists.py).
 ``segment``        a section of a route (kg/pipeline/lists.py).
+``place-alias``    a place and an urban-area word (福州中心城区) is the place.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ..knowledge.gazetteer import Gazetteer, load_gazetteer
 from ..knowledge.lexicon import Lexicon, load_lexicon
 from .lists import ListReader, list_item_ends, list_items, whole_list_item
 from ..model import Mention, Segmented
-from .scan import PLACE_LINKS, Known, NameScanner, TokenIndex
+from .scan import Known, NameScanner, RightQualifiers, TokenIndex
 from .segment import DomainTokenizer, domain_tokenizer
 
 MENTION_RULES = {
@@ -37,6 +38,7 @@ MENTION_RULES = {
     "list-agency": "One government per place of a list before 人民政府 (福州、莆田、南平、宁德市人民政府).",
     "elided-list": "Items sharing one suffix: 厦门光电显示、泉州微波通信等国家级产业园区 → 厦门光电显示产业园区, …",
     "segment": "A section of a route: 莆炎高速尤溪至建宁段; 厦漳环城高速厦门海沧至漳州天宝、天宝至平和.",
+    "place-alias": "A place written with an urban-area word: 福州中心城区 is 福州市.",
 }
 MAX_KNOWN_TOKENS = 6
 RESPONSIBILITY = re.compile(
@@ -44,12 +46,9 @@ RESPONSIBILITY = re.compile(
     r"([^（()）]*(?:[（(][^）)]*[）)][^（()）]*)*)[）)]"
 )
 _LINE_CODE = re.compile(
-    r"(?:(?:国道|省道)\s*)?[GSX]\d{1,4}(?:线|国道|省道)?(?=[^A-Za-z0-9]|$)|\d{3}(?:国道|省道)|(?:国道|省道)\d{2,4}"
+    r"(?:(?:国道|省道)\s*)?[GSX]\d{1,4}(?:线|国道|省道)?(?=[^A-Za-z0-9]|$)|\d{3}(?:国道|省道)|(?:国道|省道)\d{2,4}线?"
 )
 _RAIL_LINE = re.compile(r"(?:[A-Z]\d{1,2}|\d{1,2}号)线(?:[一二三]期)?")
-_GOVERNMENT_SUFFIXES = ("人民政府", "人民政府办公厅", "人民政府办公室", "政府")
-_BRANCH_WORDS = ("支线", "专用线")
-_PHASE = re.compile(r"[一二三四五六七八九十\d]期(?:工程)?")
 _SUPPORT = ("配合", "协办", "参与")
 
 Name = tuple[int, int, str, str, str, str]  # (begin, end, type, kind, rule, canonical name)
@@ -62,6 +61,9 @@ class Extractor:
         self.tokenizer = tokenizer
         self.scanner = NameScanner(gazetteer, lexicon, tokenizer)
         self.lists = ListReader(gazetteer, lexicon, self.scanner)
+        self.qualifiers = RightQualifiers(gazetteer, lexicon)
+        self.route_branches = tuple(w for w, names_route in lexicon.branch_words.items() if names_route)
+        self.item_edges = _ITEM_EDGES | lexicon.range_joiners
         self.suffix_lengths = sorted({len(x) for x in lexicon.suffixes}, reverse=True)
         self.agency_bodies_by_len = sorted(lexicon.agency_bodies, key=len, reverse=True)
         self.agency_suffixes_by_len = sorted(lexicon.agency_suffixes.items(), key=lambda x: -len(x[0]))
@@ -87,6 +89,8 @@ class Extractor:
     def _ambiguous(self, surface: str, cands) -> bool:
         if not all(c.short for c in cands):
             return False
+        if self.gaz.is_national(cands[0].key) and self.gaz.level(cands[0].key) == 3:
+            return True  # a county far away (苍南): read as a place only with another place beside it
         if self.gaz.level(cands[0].key) == 4:  # a town's short form (天宝 for 天宝镇)
             return surface in self.tokenizer.general_words
         return surface in self.tokenizer.common_words or len(surface) < 2
@@ -96,8 +100,8 @@ class Extractor:
         before = [p for gap in (0, 1) for p in by_end.get(k.nbegin - gap, ()) if text[p.nend:k.nbegin] in ("", "(", "（")]
         after = by_begin.get(k.nend, ())
         # a city or county with one of its places: 漳州天宝, 厦门海沧, 福州(马尾), 福清江阴
-        if any(self.gaz.level(pk) in (2, 3) and self.gaz.is_within(c, pk) for p in before for pk in p.keys
-               for c in k.keys):
+        if any((self.gaz.level(pk) in (2, 3) or self.gaz.is_national(c)) and self.gaz.is_within(c, pk)
+               for p in before for pk in p.keys for c in k.keys):  # (江西省赣县: a far county after its province)
             return True
         if any(self.gaz.level(c) in (2, 3) and self.gaz.is_within(pk, c) for p in after for pk in p.keys
                for c in k.keys):
@@ -105,9 +109,19 @@ class Extractor:
         # 至, —, 、 between it and another place (two county-level short forms support each other:
         # 福建土楼（南靖－华安）)
         county = self.gaz.level(k.keys[0]) in (2, 3)
-        linked = [p for p in by_end.get(k.nbegin - 1, ()) if text[k.nbegin - 1] in PLACE_LINKS or text[k.nbegin - 1] == "、"]
-        linked += [p for p in by_begin.get(k.nend + 1, ()) if text[k.nend] in PLACE_LINKS or text[k.nend] == "、"]
+        if self.gaz.is_national(k.keys[0]) and not _stands_alone(text, k.nbegin, k.nend, self.item_edges):
+            return False  # 空港资源、滨海资源: a far county's short form inside a longer list item
+        linked = [p for p in by_end.get(k.nbegin - 1, ()) if text[k.nbegin - 1] in self.lex.range_joiners or text[k.nbegin - 1] == "、"]
+        linked += [p for p in by_begin.get(k.nend + 1, ()) if text[k.nend] in self.lex.range_joiners or text[k.nend] == "、"]
         return any(p is not k and (not p.ambiguous or (county and self.gaz.level(p.keys[0]) in (2, 3))) for p in linked)
+
+    def _crossed_far_place(self, text: str, k: Known) -> bool:
+        """A far place's short form across the edge of a Fujian name: 西宁 in 海西|宁德."""
+        if not (k.short and all(self.gaz.is_national(key) for key in k.keys)):
+            return False
+        spans = [(b, e) for b in range(max(0, k.nbegin - 3), k.nbegin) for e in range(k.nbegin + 1, k.nend + 1)]
+        spans += [(b, e) for b in range(k.nbegin + 1, k.nend) for e in range(k.nend + 1, k.nend + 4)]
+        return any(not self.gaz.is_national(c.key) for b, e in spans for c in self.gaz.lookup(text[b:e]))
 
     def _names_a_feature(self, idx: TokenIndex, k: Known) -> bool:
         """福清湾, 萩芦溪, 平潭岛: a place's short form naming a bay, river or island is not the place
@@ -163,7 +177,7 @@ class Extractor:
                         continue  # (but 闽侯|二桥: an ordinal and a one-character suffix)
                 out.append((s, e, text[s:e]))
                 # a branch of a route names the route too: 兴泉|铁路|支线 → 兴泉铁路
-                if t.nbegin == s and t.tag == "sfx" and t.word.endswith(_BRANCH_WORDS):
+                if t.nbegin == s and t.tag == "sfx" and t.word.endswith(self.route_branches):
                     for inner in range(2, len(t.word)):
                         if t.word[:inner] in self.lex.suffixes:
                             out.append((s, s + inner, t.word[:inner]))
@@ -175,15 +189,18 @@ class Extractor:
         lines = [m.span(2) for m in responsibility]
         out: list[Name] = []
         matches = self.suffix_matches(idx)
+        first_start_by_end: dict[int, int] = {}
+        for s2, e2, _ in matches:
+            first_start_by_end[e2] = min(s2, first_start_by_end.get(e2, s2))
         for s, e, suffix in matches:
             if any(rb <= s < re_ for rb, re_ in lines):
                 continue
-            if any(s2 < e == e2 - 1 for s2, e2, _ in matches):
+            if first_start_by_end.get(e + 1, e) < e:
                 continue  # 厦门港东渡港|区: a longer suffix (港区) ends one character later
             sfx = self.lex.suffixes[suffix]
             parts = self.scanner.scan(idx, s, known_by_end, links=sfx.type in ("Project", "Corridor"),
                                       coordination=sfx.type == "Park")
-            if sfx.type == "Agency" and suffix in _GOVERNMENT_SUFFIXES:
+            if sfx.type == "Agency" and suffix in self.lex.government_suffixes:
                 # a government is named by places or a jurisdiction word only: 福州市仓山区人民政府
                 keep = len(parts)
                 while keep and (parts[keep - 1].role == "place" or parts[keep - 1].text in self.lex.jurisdictions):
@@ -191,6 +208,8 @@ class Extractor:
                 parts = parts[keep:]
                 if parts and parts[0].role != "place" and idx.text[parts[0].begin - 1:parts[0].begin] in "）)各":
                     continue  # 各县（市）区人民政府: every district government, no one in particular
+            if sfx.naming == "place":
+                parts = _from_own_place(parts)
             if not parts:
                 continue
             b = parts[0].begin
@@ -206,19 +225,34 @@ class Extractor:
             inner = [k for k in known_by_end.get(e, []) if not k.ambiguous and b < k.nbegin]
             if inner and not all(p.role == "place" for p in parts if p.end <= min(k.nbegin for k in inner)):
                 continue
+            if sfx.naming == "alias":
+                out.append((b, e, "Region", "", "place-alias", text[b:s]))
+                continue
             type_, kind = self._refine_type(name, suffix, sfx.type, sfx.kind)
-            phase = _PHASE.match(text, e) if type_ == "Project" else None
-            if phase:  # 厦门市城市轨道交通一期: the phase is part of the project's name
-                e = phase.end()
-                name = text[b:e]
             out.append((b, e, type_, kind, "suffix", name))
+            qualified = self.qualifiers.end(text, e) if type_ == "Project" else e
+            if qualified > e:  # 衢宁铁路|（福建段）, 104国道|拓宽改建工程: the route, and the work on it
+                out.append((b, qualified, type_, kind, "suffix", text[b:qualified]))
         for m in _RAIL_LINE.finditer(text):
+            if text[m.start() - 1:m.start()] == "、" and text[m.start() - 2:m.start() - 1].isdigit():
+                continue  # 地铁7、8号线: the numbered list gives each line its name (lists.py)
             parts = self.scanner.scan(idx, m.start(), known_by_end, links=True)
             b = parts[0].begin if parts else m.start()
             kind = "IntercityRailway" if text[m.start()].isalpha() else "MetroLine"
             out.append((b, m.end(), "Project", kind, "suffix", text[b:m.end()]))
         for m in _LINE_CODE.finditer(text):
             out.append((m.start(), m.end(), "Project", "Road", "line-code", m.group()))
+        return out
+
+    def _qualified_known(self, text: str, routes: list[Name]) -> list[Name]:
+        """A known project or coded line with qualifiers after it is a project of its own
+        (沈海高速|杏林互通及接线工程, 104国道|拓宽改建工程)."""
+        out = []
+        for b, e, type_, kind, rule, _ in routes:
+            if type_ == "Project" and rule in ("gazetteer", "line-code"):
+                end = self.qualifiers.end(text, e)
+                if end > e:
+                    out.append((b, end, type_, kind, "suffix", text[b:end]))
         return out
 
     def _refine_type(self, name: str, suffix: str, type_: str, kind: str) -> tuple[str, str]:
@@ -301,18 +335,8 @@ class Extractor:
                                     anchor=seg.doc.text[b:e], surface=text[nb:ne], type=type_,
                                     kind=kind, rule=rule, name=name, candidates=candidates, role=role)
 
-        known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)]
-        all_by_end: dict[int, list[Known]] = {}
-        for k in known:
-            all_by_end.setdefault(k.nend, []).append(k)
-        known = [k for k in known if not self._names_a_river(text, k, all_by_end)]
+        known, known_by_end, accepted = self._known_in_context(idx)
         firm = [k for k in known if not k.ambiguous]
-        known_by_end: dict[int, list[Known]] = {}
-        known_by_begin: dict[int, list[Known]] = {}
-        for k in known:
-            known_by_end.setdefault(k.nend, []).append(k)
-            known_by_begin.setdefault(k.nbegin, []).append(k)
-        accepted = [k for k in known if not k.ambiguous or self._has_context(text, k, known_by_end, known_by_begin)]
 
         responsibility = list(RESPONSIBILITY.finditer(text))
         names = self.suffix_names(idx, known_by_end, responsibility) + self.agency_names(idx, known_by_end)
@@ -320,15 +344,21 @@ class Extractor:
                            "gazetteer", k.surface) for k in firm
                           if self.gaz.entities[k.keys[0]].type in ("Project", "Corridor")]
         names += self.lists.elided_lists(idx, names) + self.lists.segments(idx, routes) + self.lists.range_lists(idx)
+        names += self.lists.bare_items(idx, names)
+        names += self._qualified_known(text, routes) + self.lists.numbered_lists(idx, known_by_end)
         exact_known = {(k.nbegin, k.nend) for k in firm}
         for b, e, type_, kind, rule, name in names:
-            if (b, e) not in exact_known or rule in ("elided-list", "segment"):
+            if rule == "place-alias":  # 福州中心城区: another way to write the place
+                key = self.gaz.only_places(name)[-1]
+                add(b, e, type_, self.gaz.entities[key].kind, rule, self.gaz.entities[key].name, (key,))
+            elif (b, e) not in exact_known or rule in ("elided-list", "segment"):
                 add(b, e, type_, kind, rule, name)
         # a county's short form that may be a common word is a place inside a name (长泰枋洋水库)
         spans = sorted((b, e) for b, e, *_ in names)
         starts = [b for b, _ in spans]
         for k in known:
-            if k.ambiguous and k not in accepted and self.gaz.level(k.keys[0]) != 4:
+            if k.ambiguous and k not in accepted and self.gaz.level(k.keys[0]) != 4 and \
+                    not self.gaz.is_national(k.keys[0]):
                 i = bisect.bisect_right(starts, k.nbegin)
                 if any(e >= k.nend and (b, e) != (k.nbegin, k.nend) for b, e in spans[max(0, i - 8):i]):
                     accepted.append(k)
@@ -340,30 +370,76 @@ class Extractor:
 
         for ib, ie, name, role in self.responsibility_items(text, responsibility):
             add(ib, ie, "Agency", "Department", "responsibility", name, role=role)
+        for nb, ne, name in self._listed_governments(text, list(mentions.values()), known_by_end):
+            add(nb, ne, "Agency", "Government", "list-agency", name, role="elided")
+        return _drop_crossing(list(mentions.values()))
 
-        # 福州、莆田、南平、宁德市人民政府: one government per listed place
-        for (b, e, type_), m in list(mentions.items()):
-            if type_ != "Agency" or not m.surface.endswith("人民政府"):
+    def _known_in_context(self, idx: TokenIndex) -> tuple[list[Known], dict[int, list[Known]], list[Known]]:
+        """Known names read as what they name (not a bay, a river or a far place across a Fujian
+        name), indexed by end, and those of them the context accepts."""
+        text = idx.text
+        known = [k for k in self.known_matches(idx) if not self._names_a_feature(idx, k)
+                 and not self._crossed_far_place(text, k)]
+        all_by_end: dict[int, list[Known]] = {}
+        for k in known:
+            all_by_end.setdefault(k.nend, []).append(k)
+        known = [k for k in known if not self._names_a_river(text, k, all_by_end)]
+        known_by_end: dict[int, list[Known]] = {}
+        known_by_begin: dict[int, list[Known]] = {}
+        for k in known:
+            known_by_end.setdefault(k.nend, []).append(k)
+            known_by_begin.setdefault(k.nbegin, []).append(k)
+        accepted = [k for k in known if not k.ambiguous or self._has_context(text, k, known_by_end, known_by_begin)]
+        return known, known_by_end, accepted
+
+    def _listed_governments(self, text: str, mentions: list[Mention], known_by_end) -> list[tuple[int, int, str]]:
+        """福州、莆田、南平、宁德市人民政府: one government per listed place."""
+        out = []
+        for m in mentions:
+            if m.type != "Agency" or not m.surface.endswith("人民政府"):
                 continue
-            pos = b
+            pos = m.nbegin
             while pos > 0 and text[pos - 1] == "、":
                 prev = [k for k in known_by_end.get(pos - 1, []) if self.gaz.entities[k.keys[0]].type == "Region"]
                 if not prev:
                     break
                 k = min(prev, key=lambda k: k.nbegin)
-                place = self.gaz.entities[k.keys[0]].name
-                add(k.nbegin, k.nend, "Agency", "Government", "list-agency", place + "人民政府", role="elided")
+                out.append((k.nbegin, k.nend, self.gaz.entities[k.keys[0]].name + "人民政府"))
                 pos = k.nbegin
-        return _drop_crossing(list(mentions.values()))
+        return out
+
+
+def _from_own_place(parts: list) -> list:
+    """A name made of a place and its kind word starts at the place when another named thing
+    stands before it (福厦高铁|漳州站: the station of 漳州 on that line)."""
+    first = next((i for i, p in enumerate(parts) if p.role == "place"), None)
+    if first and any(p.role == "known" or p.tag in ("sfx", "nz") for p in parts[:first]):
+        return parts[first:]
+    return parts
+
+
+_ITEM_EDGES = frozenset("、，。；：,;:（）() \n\t和及与等经自从到")
+
+
+def _stands_alone(text: str, begin: int, end: int, edges: frozenset[str]) -> bool:
+    """Whether ``text[begin:end]`` is a whole item between separators (、于都、会昌、), not part of a word."""
+    return (begin == 0 or text[begin - 1] in edges) and (end == len(text) or text[end] in edges)
 
 
 def _drop_crossing(mentions: list[Mention]) -> list[Mention]:
     """Keep nested mentions, drop one of two that partly overlap (the shorter, then the later)."""
     kept: list[Mention] = []
+    spans: list[tuple[int, int]] = []  # kept (begin, end), sorted
+    longest = 0
     for m in sorted(mentions, key=lambda m: (-(m.nend - m.nbegin), m.nbegin, m.type)):
-        if any(k.nbegin < m.nbegin < k.nend < m.nend or m.nbegin < k.nbegin < m.nend < k.nend for k in kept):
+        # only a kept span that begins less than the longest length before m can cross it
+        lo = bisect.bisect_left(spans, (m.nbegin - longest, -1))
+        hi = bisect.bisect_left(spans, (m.nend, -1))
+        if any(kb < m.nbegin < ke < m.nend or m.nbegin < kb < m.nend < ke for kb, ke in spans[lo:hi]):
             continue
         kept.append(m)
+        bisect.insort(spans, (m.nbegin, m.nend))
+        longest = max(longest, m.nend - m.nbegin)
     return sorted(kept, key=lambda m: (m.nbegin, m.nend, m.type))
 
 

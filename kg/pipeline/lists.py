@@ -15,15 +15,20 @@ from ..knowledge.gazetteer import Gazetteer
 from ..knowledge.lexicon import Lexicon
 from .scan import NameScanner, TokenIndex
 
-_LIST_TAIL = re.compile(r"等([^，。；、：,;:]{1,12})")
+# 等 and/or a count of the items (四条, 两座) between the last item and the shared head
+_COUNT_WORD = r"[一二三四五六七八九十两几\d]+[条座个项处家大]"
+_LIST_TAIL = re.compile(rf"(?:等(?:{_COUNT_WORD})?|{_COUNT_WORD})([^，。；、：,;:]{{1,12}})")
 _SEGMENT = re.compile(
     r"(?P<a>[\u4e00-\u9fff]{2,10}?)(?:[（(][^）)]{1,8}[）)])?至(?P<b>[\u4e00-\u9fff]{2,10}?)"
     r"(?:[（(][^）)]{1,8}[）)])?(?:(?P<seg>段)|(?=[、，。；和及与（(]|$))")
+_NUMBER_LIST = re.compile(r"(\d{1,2})((?:、\d{1,2})+)号(线|机组)")
 _LINE_NAME = re.compile(r"[\u4e00-\u9fff]{2}线")
 _SECTION = re.compile(r"(?P<a>[\u4e00-\u9fff]{2,6}?)段")
 _RANGE_PART = r"(?:(?!的)[\u4e00-\u9fff]|[（(][\u4e00-\u9fff]{1,6}[）)])"
 _RANGE = rf"{_RANGE_PART}{{2,12}}(?:[—－-]{_RANGE_PART}{{2,12}})+"
 _RANGE_LIST = re.compile(rf"((?:{_RANGE})(?:、(?:{_RANGE}))+)的([\u4e00-\u9fff]{{2,10}})")
+_WORK_WORDS = ("项目", "工程")
+_FUNCTION_CHARS = set("的和与及或在为对把被从将了")
 _ITEM_BOUNDARY = "、，。；：\n\t（）()“”等"
 # An item that already ends like a name (…专业园, …药城) is a whole name, not the head of one.
 _NAME_ENDINGS = ("园", "区", "城", "港", "基地", "中心")
@@ -54,6 +59,7 @@ class ListReader:
         self.lex = lexicon
         self.scanner = scanner
         self.suffixes_by_len = sorted(lexicon.suffixes, key=len, reverse=True)
+        self.governing_words = sorted(w for w in lexicon.stop_words if len(w) >= 2)
 
     def elided_lists(self, idx: TokenIndex, names) -> list[tuple]:
         """厦门光电显示、厦漳半导体照明、泉州微波通信等国家级产业园区: one park per item."""
@@ -83,12 +89,30 @@ class ListReader:
             out.extend((b, e, sfx.type, sfx.kind, "elided-list", item + suffix) for b, e, item in items)
         return out
 
+    def bare_items(self, idx: TokenIndex, names) -> list[tuple]:
+        """沪昆、九景衢铁路: items before a name that carries the head share it (沪昆铁路)."""
+        out = []
+        text = idx.text
+        named = {(b, e) for b, e, *_ in names}
+        for b, e, type_, kind, rule, name in names:
+            if rule != "suffix" or type_ not in ("Project", "Corridor") or text[b - 1:b] != "、":
+                continue
+            suffix = next((x for x in self.suffixes_by_len if name.endswith(x)), "")
+            if not suffix or not self._named_item(name[: -len(suffix)]):
+                continue
+            items = self._items(idx, b - 1)
+            if items and all(self._named_item(item) and (ib, ie) not in named for ib, ie, item in items):
+                out.extend((ib, ie, type_, kind, "elided-list", item + suffix) for ib, ie, item in items)
+        return out
+
     def _ends_phrase(self, idx: TokenIndex, pos: int) -> bool:
         """The suffix closes the phrase (…产业园区以及), rather than opening a longer head (铁路|物流基地)."""
         ti = idx.token_ending_at(pos)
         if ti < 0:
             return False
         following = idx.tokens[ti + 1] if ti + 1 < len(idx.tokens) else None
+        if following is not None and following.word in _WORK_WORDS and ti + 2 < len(idx.tokens):
+            following = idx.tokens[ti + 2]  # 大中型水库|项目|建设: the items are reservoirs
         return following is None or self.scanner.is_stop(following)
 
     def _items(self, idx: TokenIndex, end: int) -> list[tuple[int, int, str]]:
@@ -99,14 +123,25 @@ class ListReader:
             while start > 0 and text[start - 1] not in _ITEM_BOUNDARY:
                 start -= 1
             first = start == 0 or text[start - 1] != "、"
-            if first:  # the first item starts at its place name, after the verb governing the list
-                starts = [t.nbegin for t in idx.tokens[idx.token_at(start):] if start <= t.nbegin < end]
-                start = next((p for p in starts if self.gaz.leading_places(text[p:end]) or
-                              self.scanner.leading_abbreviations(text[p:end])), start)
+            if first:  # the first item starts at its place name, else after the verb governing the list
+                tokens = [t for t in idx.tokens[idx.token_at(start):] if start <= t.nbegin < end]
+                start = max([t.nend for t in tokens if self._governs(t)] +
+                            [text.rfind(w, start, end) + len(w) for w in self.governing_words
+                             if w in text[start:end]], default=start)  # 中连|衢丽 even when jieba cuts 中|连衢
+                start = next((t.nbegin for t in tokens if t.nbegin >= start and (
+                    self.gaz.leading_places(text[t.nbegin:end]) or
+                    self.scanner.leading_abbreviations(text[t.nbegin:end]))), start)
             items.append((start, end, text[start:end]))
             if first:
                 return items
             end = start - 1
+
+    def _governs(self, token) -> bool:
+        """A verb or function word that opens the list (建成了|梅坎、…), not a letter of an item (外|福)."""
+        if token.tag.startswith(("w", "x")):
+            return True
+        # the closed set of data/lexicon/stop_words.csv, not jieba's verb tags (光电|显示 stays inside)
+        return token.word in self.lex.stop_words and (len(token.word) >= 2 or token.tag.startswith(("p", "c", "u")))
 
     def _named_item(self, item: str) -> bool:
         """An item that opens with a place (or 厦漳…) and adds a name to it: 泉州微波通信, 长泰枋洋."""
@@ -116,7 +151,39 @@ class ListReader:
         if places:
             rest = item[self.gaz.spelled(item, places):]
             return bool(rest) or len(places) > 1
-        return 0 < self.scanner.leading_abbreviations(item) < len(item)
+        if 0 < self.scanner.leading_abbreviations(item) < len(item):
+            return True
+        return self._proper_item(item)
+
+    def _proper_item(self, item: str) -> bool:
+        """An item that names rather than describes (梅坎, 外福, 赣龙复线): short, no word of the
+        general dictionary on its own, no function word, no number of things."""
+        if not 2 <= len(item) <= 6 or item in self.scanner.tokenizer.common_words:
+            return False
+        if any(ch in _FUNCTION_CHARS for ch in item) or re.search(_COUNT_WORD, item):
+            return False
+        return item not in self.lex.determiners and item not in self.lex.descriptors
+
+    def numbered_lists(self, idx: TokenIndex, known_by_end) -> list[tuple]:
+        """地铁7、8号线: one line per number; 福清核电5、6号机组: the units are one project."""
+        out = []
+        text = idx.text
+        for m in _NUMBER_LIST.finditer(text):
+            parts = self.scanner.scan(idx, m.start(), known_by_end, links=False)
+            b = parts[0].begin if parts else m.start()
+            prefix = text[b:m.start()]
+            if m.group(3) == "机组":
+                if any(p.role in ("place", "known") for p in parts):
+                    out.append((b, m.end(), "Project", "PowerPlant", "elided-list", text[b:m.end()]))
+                continue
+            pos = m.start()
+            for n in [m.group(1), *m.group(2).split("、")[1:]]:
+                pos = text.index(n, pos)
+                begin = b if pos == m.start() else pos
+                out.append((begin, pos + len(n) if pos != m.end(2) - len(n) else m.end(), "Project", "MetroLine",
+                            "elided-list", f"{prefix}{n}号线"))
+                pos += len(n)
+        return out
 
     def range_lists(self, idx: TokenIndex) -> list[tuple]:
         """福州(马尾)—马祖—台北、福州(平潭)—台北的海运快件通道: one route per listed range."""

@@ -160,6 +160,7 @@ class Resolver:
 
     # ----------------------------------------------------------------- driver
     def resolve(self, documents: list[Document], mentions: list[Mention]) -> tuple[dict[str, Entity], list[Mention]]:
+        """One entity key per mention, then text names that are variants of one another merged."""
         docs = {d.doc_id: d for d in documents}
         juris = {d.doc_id: self.jurisdiction(d) for d in documents}
         self._jurisdiction: dict[str, str] = {}
@@ -169,31 +170,38 @@ class Resolver:
         for m in mentions:
             by_doc[m.doc_id].append(m)
         for doc_id, ms in by_doc.items():
-            doc = docs[doc_id]
             previous_places: list[str] = []
             for m in ms:
-                if m.candidates:
-                    key = self.pick(m.candidates, previous_places[-2:], scope[doc_id])
-                    name = self.gaz.entities[key].name
-                elif m.type == "Agency":
-                    if m.rule == "list-agency":
-                        name, region = m.name, self.gaz.key_of(m.surface)
-                    else:
-                        name, region = self.agency(m.name or m.surface, doc, juris[doc_id])
-                    known = self.gaz.key_of(name)
-                    key = known if known and self.gaz.entities[known].type == "Agency" else entity_key("Agency", name)
-                    if region:
-                        self._jurisdiction.setdefault(key, region)
-                else:
-                    name = m.name
-                    key = self.gaz.key_of(name)
-                    if not key or self.gaz.entities[key].type != m.type:
-                        key = entity_key(m.type, name)
+                key, name = self._key_of(m, docs[doc_id], juris[doc_id], previous_places[-2:], scope[doc_id])
                 if m.type == "Region" and m.candidates:
                     previous_places.append(key)
                 resolved.append(replace(m, entity=key, name=name))
+        resolved = self._merge_variants(resolved, scope)
+        return self.entities(resolved), resolved
 
-        # Merge text names that are variants of one another (or of a gazetteer entry).
+    def _key_of(self, m: Mention, doc: Document, juris: dict[str, str], near: list[str],
+                scope: list[str]) -> tuple[str, str]:
+        """(entity key, name) of one mention: a gazetteer pick, an agency's full name, or the name itself."""
+        if m.candidates:
+            key = self.pick(m.candidates, near, scope)
+            return key, self.gaz.entities[key].name
+        if m.type == "Agency":
+            if m.rule == "list-agency":
+                name, region = m.name, self.gaz.key_of(m.surface)
+            else:
+                name, region = self.agency(m.name or m.surface, doc, juris)
+            known = self.gaz.key_of(name)
+            key = known if known and self.gaz.entities[known].type == "Agency" else entity_key("Agency", name)
+            if region:
+                self._jurisdiction.setdefault(key, region)
+            return key, name
+        key = self.gaz.key_of(m.name)
+        if not key or self.gaz.entities[key].type != m.type:
+            key = entity_key(m.type, m.name)
+        return key, m.name
+
+    def _merge_variants(self, resolved: list[Mention], scope: dict[str, list[str]]) -> list[Mention]:
+        """Merge text names that are variants of one another (or of a gazetteer entry)."""
         canon: dict[str, str] = {}
         for key, e in self.gaz.entities.items():
             if e.type != "Region":
@@ -208,8 +216,7 @@ class Resolver:
             m0 = first[key]
             if m0.type == "Region" or m0.type == "Agency":
                 continue
-            vk = self.variant_key(m0.type, m0.name)
-            canon.setdefault(vk, key)
+            canon.setdefault(self.variant_key(m0.type, m0.name), key)
         # A name without places of its own is the same as the name with the document's area before
         # it (福兴经济开发区 in a Fuzhou plan = 福州福兴经济开发区; 三峡海上风电产业园 = 福建三峡…).
         areas = {doc_id: [a for r in regions for a in (r, *self.gaz.ancestors(r))] for doc_id, regions in scope.items()}
@@ -224,8 +231,7 @@ class Resolver:
                                if (vk := self.variant_key(m.type, self.gaz.entities[a].name + m.name)) in canon), None)
             target = target or canon.get(self.variant_key(m.type, m.name), m.entity)
             merged.append(replace(m, entity=target) if target != m.entity else m)
-        resolved = merged
-        return self.entities(resolved), resolved
+        return merged
 
     def issuers(self, documents: list[Document], entities: dict[str, Entity]) -> dict[str, str]:
         """The agency that issued each document (added to ``entities`` when new)."""

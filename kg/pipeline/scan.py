@@ -19,7 +19,6 @@ from ..model import Segmented, Token
 from .segment import DomainTokenizer
 
 MAX_NAME = 28  # characters; longer spans are clauses, not names
-PLACE_LINKS = set("至到—－-–~～")
 _STOP_TAGS = ("v", "p", "c", "u", "d", "r", "q", "t", "y", "e", "o", "l", "i", "h", "x", "w", "ad", "an")
 _DISTINCT_TAGS = ("ns", "nr", "nz", "nt", "nx", "eng", "j", "m")
 _COUNT = re.compile(r"^[一二三四五六七八九十两几多百千万\d]+[个大条座类批项家处片级市县区地]?$")
@@ -79,6 +78,26 @@ class TokenIndex:
         return self.seg.sentences[i].nbegin if 0 <= i < len(self.seg.sentences) else 0
 
 
+class _Scan:
+    """The state of one leftward scan: where it stands and the parts found so far."""
+
+    def __init__(self, idx: TokenIndex, s: int, known_by_end: dict[int, list[Known]], *, links: bool):
+        self.idx = idx
+        self.known_by_end = known_by_end
+        self.links = links
+        self.floor = max(idx.sentence_start(max(s - 1, 0)), s - MAX_NAME)
+        self.b = s
+        self.parts: list[Part] = []
+
+    def add(self, part: Part) -> None:
+        self.parts.insert(0, part)
+        self.b = part.begin
+
+    def stop(self) -> bool:
+        self.b = self.floor
+        return True
+
+
 class NameScanner:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, tokenizer: DomainTokenizer):
         self.gaz = gazetteer
@@ -94,83 +113,110 @@ class NameScanner:
             links: place ranges (至, —) may be inside the name (routes and corridors).
             coordination: 金属及深加工: 及 may join two words inside the name (industrial bases).
         """
-        text = idx.text
-        parts: list[Part] = []
-        floor = max(idx.sentence_start(max(s - 1, 0)), s - MAX_NAME)
-        b = s
+        scan = _Scan(idx, s, known_by_end, links=links)
         inside = idx.tokens[idx.token_at(s)] if idx.tokens else None
-        if inside is not None and floor <= inside.nbegin < s:
+        if inside is not None and scan.floor <= inside.nbegin < s:
             # the suffix ends a longer word (厦门港): the rest of that word belongs to the name
-            parts.append(self._part_of_text(inside.nbegin, s, text, inside.tag))
-            b = inside.nbegin
-        while b > floor:
-            ch = text[b - 1]
-            known = [k for k in known_by_end.get(b, []) if k.nbegin >= floor]
-            if known:
-                k = min(known, key=lambda k: k.nbegin)  # the longest known name ending here
-                if not (k.ambiguous and self._stops(idx, b)):
-                    role = self._role_of(k)
-                    parts.insert(0, Part(k.nbegin, k.nend, k.surface, role, "ns" if role == "word" else "",
-                                         k.keys if role != "word" else ()))
-                    b = k.nbegin
-                    continue
-            if ch in "）)":
-                o = text.rfind("（" if ch == "）" else "(", floor, b - 1)
-                if o < 0 or b - o > 12 or any(c in text[o:b] for c in "、，。"):
-                    break
-                parts.insert(0, Part(o, b, text[o:b], "bracket", keys=tuple(self.gaz.leading_places(text[o + 1:b - 1]))))
-                b = o
-                continue
-            if ch == "”":
-                o = text.rfind("“", floor, b - 1)
-                if o < 0 or b - o > 10:
-                    break
-                parts.insert(0, Part(o, b, text[o:b], "quote"))
-                b = o
-                continue
-            if ch in PLACE_LINKS:
-                # a range inside a route's name: 安溪至厦门高速公路, 泉州—厦门—漳州沿海大通道
-                if links and parts and known_by_end.get(b - 1) and parts[0].role in ("place", "known") \
-                        and not self._known_facility(text[b:s], s, text):
-                    parts.insert(0, Part(b - 1, b, ch, "link"))
-                    b -= 1
-                    continue
+            scan.add(self._part_of_text(inside.nbegin, s, idx.text, inside.tag))
+        while scan.b > scan.floor:
+            step = (self._known_step(scan) or self._bracket_step(scan) or self._link_step(scan, s)
+                    or self._abbreviation_step(scan) or self._token_step(scan, coordination))
+            if not step:
                 break
-            run = self._abbreviation_run(text, b, floor)
-            if run:  # one-character place abbreviations: 泉厦漳, 福厦, 南三龙
-                parts.insert(0, Part(b - run, b, text[b - run:b], "abbreviation"))
-                b -= run
-                continue
-            ti = idx.token_ending_at(b)
-            if ti < 0:
-                break
-            tok = idx.tokens[ti]
-            if tok.nbegin < floor:
-                break
-            if self.is_stop(tok):
-                if coordination and tok.word in ("及", "和") and parts and all(p.role == "word" for p in parts):
-                    left = self.scan(idx, tok.nbegin, known_by_end, links=False)
-                    if left and left[0].role == "place" and left[-1].role == "word" and \
-                            all(p.role in ("place", "word") for p in left):
-                        parts = left + [Part(tok.nbegin, tok.nend, tok.word, "word", tok.tag)] + parts
-                break
-            cut = max((i for i, c in enumerate(tok.word) if c in self.lex.stop_words), default=-1)
-            if tok.tag == "nx" and cut >= 0:
-                # a new word jieba glued to a function word (及飞|凤山): keep what follows it
-                if cut + 1 < len(tok.word):
-                    parts.insert(0, self._part_of_text(tok.nbegin + cut + 1, tok.nend, text, tok.tag))
-                break
-            before = idx.tokens[ti - 1] if ti > 0 else None
-            if len(tok.word) == 1 and self.lex.names_feature(tok.word, 0) and before is not None and \
-                    before.nbegin >= floor and \
-                    any(c.short for c in self.gaz.lookup(before.word)):
-                # 萩芦|溪, 福清|湾: a river or bay named after a place is a geographic name
-                parts.insert(0, Part(before.nbegin, tok.nend, before.word + tok.word, "feature"))
-                b = before.nbegin
-                continue
-            parts.insert(0, Part(tok.nbegin, tok.nend, tok.word, "word", tok.tag))
-            b = tok.nbegin
-        return self.trim(parts)
+        return self.trim(scan.parts)
+
+    def _known_step(self, scan: _Scan) -> bool:
+        known = [k for k in scan.known_by_end.get(scan.b, []) if k.nbegin >= scan.floor
+                 and not (k.ambiguous and self.gaz.is_national(k.keys[0]))]
+        if not known:
+            return False
+        k = min(known, key=lambda k: k.nbegin)  # the longest known name ending here
+        if k.ambiguous and self._stops(scan.idx, scan.b):
+            return False
+        role = self._role_of(k)
+        scan.add(Part(k.nbegin, k.nend, k.surface, role, "ns" if role == "word" else "",
+                      k.keys if role != "word" else ()))
+        return True
+
+    def _bracket_step(self, scan: _Scan) -> bool:
+        """（安溪）, “海丝”: a bracketed qualifier or a quoted brand inside the name."""
+        text, b, ch = scan.idx.text, scan.b, scan.idx.text[scan.b - 1]
+        if ch in "）)":
+            o = text.rfind("（" if ch == "）" else "(", scan.floor, b - 1)
+            if o < 0 or b - o > 12 or any(c in text[o:b] for c in "、，。") or self.lex.outline_level(text[o:b]):
+                return scan.stop()  # (1)崇武渔港: a list number opens no name
+            scan.add(Part(o, b, text[o:b], "bracket", keys=tuple(self.gaz.leading_places(text[o + 1:b - 1]))))
+            return True
+        if ch == "”":
+            o = text.rfind("“", scan.floor, b - 1)
+            if o < 0 or b - o > 10:
+                return scan.stop()
+            scan.add(Part(o, b, text[o:b], "quote"))
+            return True
+        return False
+
+    def _link_step(self, scan: _Scan, s: int) -> bool:
+        """A range inside a route's name: 安溪至厦门高速公路, 泉州—厦门—漳州沿海大通道."""
+        text, b = scan.idx.text, scan.b
+        if text[b - 1] not in self.lex.range_joiners:
+            return False
+        parts = scan.parts
+        if scan.links and parts and scan.known_by_end.get(b - 1) and parts[0].role in ("place", "known") \
+                and not self._known_facility(text[b:s], s, text):
+            scan.add(Part(b - 1, b, text[b - 1], "link"))
+            return True
+        return scan.stop()
+
+    def _abbreviation_step(self, scan: _Scan) -> bool:
+        run = self._abbreviation_run(scan.idx.text, scan.b, scan.floor)
+        if run:  # one-character place abbreviations: 泉厦漳, 福厦, 南三龙
+            scan.add(Part(scan.b - run, scan.b, scan.idx.text[scan.b - run:scan.b], "abbreviation"))
+        return bool(run)
+
+    def _token_step(self, scan: _Scan, coordination: bool) -> bool:
+        idx, b = scan.idx, scan.b
+        ti = idx.token_ending_at(b)
+        if ti < 0 or idx.tokens[ti].nbegin < scan.floor:
+            return scan.stop()
+        tok = idx.tokens[ti]
+        if self.is_stop(tok):
+            if coordination and tok.word in ("及", "和") and scan.parts and all(p.role == "word" for p in scan.parts):
+                left = self.scan(idx, tok.nbegin, scan.known_by_end, links=False)
+                if left and left[0].role == "place" and left[-1].role == "word" and left[-1].tag != "sfx" and \
+                        all(p.role in ("place", "word") for p in left):  # (not 三明经济开发区|和|埔岭…: two names)
+                    scan.parts = left + [Part(tok.nbegin, tok.nend, tok.word, "word", tok.tag)] + scan.parts
+            elif self._inside_name(tok):
+                self._cross_word(scan, tok)
+            return scan.stop()
+        cut = max((i for i, c in enumerate(tok.word) if c in self.lex.stop_words), default=-1)
+        if tok.tag == "nx" and cut >= 0:
+            # a new word jieba glued to a function word (及飞|凤山): keep what follows it
+            if cut + 1 < len(tok.word):
+                scan.add(self._part_of_text(tok.nbegin + cut + 1, tok.nend, idx.text, tok.tag))
+            return scan.stop()
+        before = idx.tokens[ti - 1] if ti > 0 else None
+        if len(tok.word) == 1 and self.lex.names_feature(tok.word, 0) and before is not None and \
+                before.nbegin >= scan.floor and not self.is_stop(before) and \
+                any(c.short for c in self.gaz.lookup(before.word)):
+            # 萩芦|溪, 福清|湾: a river or bay named after a place is a geographic name
+            scan.add(Part(before.nbegin, tok.nend, before.word + tok.word, "feature"))
+            return True
+        scan.add(Part(tok.nbegin, tok.nend, tok.word, "word", tok.tag))
+        return True
+
+    def _inside_name(self, tok: Token) -> bool:
+        """A word jieba tags as a verb or adverb that may still be inside a name (光电|显示, 军民|合用):
+        two characters or more and not one of the governing words of data/lexicon/stop_words.csv."""
+        return len(tok.word) >= 2 and tok.word not in self.lex.stop_words and tok.word[-2:] not in self.lex.stop_words \
+            and tok.tag.startswith(("v", "d", "a", "l", "i"))
+
+    def _cross_word(self, scan: _Scan, tok: Token) -> None:
+        """Keep ``tok`` inside the name when the words before it open the name with a place
+        (漳州军民|合用|机场), else the name starts after it."""
+        left = self.scan(scan.idx, tok.nbegin, scan.known_by_end, links=False)
+        if left and left[0].role in ("place", "abbreviation") and \
+                all(p.role in ("place", "abbreviation", "word", "feature") for p in left):
+            scan.parts = left + [Part(tok.nbegin, tok.nend, tok.word, "word", tok.tag)] + scan.parts
 
     def trim(self, parts: list[Part]) -> list[Part]:
         """Drop what opens the span but is not part of the name."""
@@ -210,6 +256,8 @@ class NameScanner:
                         for p in parts)
         if suffix.type == "Agency" and all(w in self.lex.jurisdictions for w in words) and words:
             return True  # 省人民政府, 区政府
+        if suffix.naming == "alias":  # 福州中心城区 is 福州市: places only
+            return all(p.role == "place" for p in parts)
         if suffix.naming == "place":
             return has_place
         generic = self.lex.determiners | self.lex.descriptors
@@ -287,3 +335,58 @@ class NameScanner:
             if any(self.gaz.entities[c.key].type != "Region" for c in self.gaz.lookup(head + text[s:s + n])):
                 return True
         return False
+
+
+_PHASE = re.compile(r"[（(]?[一二三四五六七八九十\d]+期[）)]?")
+_BRACKETED_SECTION = re.compile(r"[（(][^（）()，。、；]{1,8}段[）)]")
+_NUMBERED = re.compile(r"\d+(?:[#＃]|号)?(?:\s*[~～\-－—至、]\s*\d+(?:[#＃]|号)?)*")
+
+
+class RightQualifiers:
+    """What may follow a project's head and still belong to its name (issue 11, point 1):
+    sections (北段, （福建段）, 杏林互通), phases (二期, （一期）), works (改扩建, 复线), numbered
+    units (3-5号泊位, 1号~4号机组) and a closing 工程 (项目 only after another qualifier). Words come from
+    data/lexicon/right_qualifiers.csv."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon):
+        self.gaz = gazetteer
+        words = lexicon.right_qualifiers
+        self.works = words.get("works", ())
+        self.tails = words.get("tail", ())
+        self.closings = words.get("closing", ())
+        self.units = words.get("unit", ())
+        self.directions = words.get("direction", ())
+
+    def end(self, text: str, e: int) -> int:
+        """Where the name that ends at ``e`` really ends, qualifiers included."""
+        qualified = False
+        while True:
+            step = self._step(text, e)
+            if step <= e:
+                return e
+            if text[e:step] in self.tails:
+                return step  # 工程 closes the name
+            if text[e:step] in self.closings:
+                return step if qualified else e  # …二期项目, but 漳汕高铁|项目 is the railway
+            e, qualified = step, True
+
+    def _step(self, text: str, e: int) -> int:
+        for pattern in (_PHASE, _BRACKETED_SECTION):
+            if m := pattern.match(text, e):
+                return m.end()
+        for word in (*self.works, *self.tails, *self.closings):
+            if text.startswith(word, e):
+                return e + len(word)
+        for d in self.directions:
+            if text.startswith(d + "段", e):
+                return e + len(d) + 1
+        if (m := _NUMBERED.match(text, e)) and m.end() > e:
+            unit = next((u for u in self.units if text.startswith(u, m.end())), "")
+            if unit:
+                return m.end() + len(unit)
+        for n in range(4, 1, -1):  # a place and a works word: 杏林互通, 闽清梅溪互通
+            if self.gaz.only_places(text[e:e + n], towns=True):
+                word = next((w for w in self.works if text.startswith(w, e + n)), "")
+                if word:
+                    return e + n + len(word)
+        return e

@@ -15,24 +15,6 @@ from ..model import Block, NormalizedText, OutlineItem, Segmented, Sentence, Tok
 from .normalize import OUTLINE_MARKER
 
 _SENTENCE_END = re.compile(r"[。！？；!?;]|\t")
-_ITEM = re.compile(
-    r"(?:^|(?<=[。；！？：\n]))[ ]*(第[一二三四五六七八九十百零〇\d]+[章篇]|第[一二三四五六七八九十百零〇\d]+节|"
-    r"[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?=[\u4e00-\u9fff“])|"
-    r"[（(]\d{1,2}[）)]|[①-⑳])"
-)
-
-
-def outline_level(marker: str) -> int:
-    """Depth of a numbered item: 第X章 1, 第X节 2, 一、 3, （一） 4, 1. 5, （1） 6, ① 7."""
-    if marker.startswith("第"):
-        return 2 if marker.endswith("节") else 1
-    if marker[0] in "（(":
-        return 4 if marker[1] in "一二三四五六七八九十" else 6
-    if marker[0] in "一二三四五六七八九十":
-        return 3
-    if "①" <= marker[0] <= "⑳":
-        return 7
-    return 5
 
 
 class DomainTokenizer:
@@ -44,6 +26,8 @@ class DomainTokenizer:
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        self.lexicon = lexicon
+        self.outline_items = lexicon.outline_item_pattern()  # data/lexicon/outline_markers.csv
         self.tags: dict[str, str] = _general_tags(self._jieba.get_dict_file)
         # Words the general dictionary knows as something other than a place name
         # (平和 'peaceful', 城门 'city gate'): their place reading needs context.
@@ -53,6 +37,8 @@ class DomainTokenizer:
             if len(surface) < 2:
                 continue
             first = gazetteer.entities[cands[0].key]
+            if all(c.short and gazetteer.is_national(c.key) for c in cands):
+                continue  # 西宁 in 海西宁德: a far place's short form must not cut up a Fujian name
             tag = "ns" if first.type == "Region" else "nt" if first.type == "Agency" else "nz"
             self._add(surface, tag)
         for suffix in lexicon.suffixes:
@@ -61,6 +47,9 @@ class DomainTokenizer:
         for word, tag in lexicon.domain_words.items():
             self._jieba.add_word(word, self._jieba.suggest_freq(word, False), tag)
             self.tags[word] = tag
+        for stem in lexicon.route_abbreviations:  # 向莆 is a route's name, not 向 + 莆
+            if len(stem) >= 2:
+                self._add(stem, "nz")
         for body in lexicon.agency_bodies:
             if len(body) >= 2:
                 self._add(body, "nbody")
@@ -149,7 +138,7 @@ def segment(norm: NormalizedText, *, tokenizer: DomainTokenizer | None = None) -
     """Blocks, sentences and tokens of a normalized document."""
     text = norm.text
     tokenizer = tokenizer or domain_tokenizer()
-    items = [(m.start(1), outline_level(m.group(1))) for m in _ITEM.finditer(text)]
+    items = [(m.start(1), tokenizer.lexicon.outline_level(m.group(1))) for m in tokenizer.outline_items.finditer(text)]
     scope_ends = {}
     for i, (start, level) in enumerate(items):
         end = next((s for s, lv in items[i + 1:] if lv <= level), len(text))

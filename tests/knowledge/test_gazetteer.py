@@ -104,3 +104,27 @@ def test_no_statement_places_a_division_outside_its_official_parents(corpus):
              if r.predicate == "locatedIn" and r.subject.startswith("division/")
              and r.object not in gaz.ancestors(r.subject)]
     assert wrong == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("莆田滨海", ["莆田市"]),  # a town's short form after a place must lie in it (滨海街道 is Xiamen's)
+    ("漳州天宝", ["漳州市", "天宝镇"]),
+    ("江西省赣州市于都县", ["江西省", "赣州市", "于都县"]),
+    ("浙江温州", ["浙江省", "温州市"]),
+])
+def test_leading_places_follow_the_hierarchy(text, expected):
+    gaz = load_gazetteer()
+    places = gaz.leading_places(text, towns=True)
+    assert [gaz.entities[k].name for k in places] == expected
+
+
+def test_places_outside_fujian_come_from_the_national_list():
+    gaz = load_gazetteer()
+    ganzhou = gaz.entities[gaz.key_of("赣州市")]
+    assert gaz.is_national(ganzhou.key) and gaz.entities[ganzhou.parent].name == "江西省"
+    assert not ganzhou.code  # not a city page of the Fujian graph
+    # a Fujian division keeps its name against a far one of the same name (鼓楼区 of Fuzhou)
+    assert gaz.entities[gaz.key_of("鼓楼区")].code == "350102"
+    # a far province outranks a Fujian town's short form, a Fujian town a far county's
+    assert gaz.entities[gaz.lookup("上海")[0].key].name == "上海市"
+    assert gaz.entities[gaz.lookup("江阴")[0].key].name == "江阴镇"
