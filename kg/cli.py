@@ -245,6 +245,10 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
         s = result.total(name)
         rows.append([f"{name} (micro)", f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", f"{s.predicted}/{s.required}"])
     click.echo(format_table(["item", "P", "R", "F1", "predicted/gold"], rows))
+    found = sum(result.found_by.values())
+    origins = ", ".join(f"{n} {k}" for k, n in sorted(result.found_by.items()))
+    click.echo(f"\nfound entities from curated name lists: {result.found_by.get('curated name list', 0)} of {found} "
+               f"({result.curated_share:.1%}; {origins or 'none'})")
     if details:
         for title, items in (("missed", result.missed), ("spurious", result.spurious)):
             for key in sorted(items):
