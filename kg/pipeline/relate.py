@@ -8,6 +8,7 @@ import bisect
 import re
 from collections import defaultdict
 
+from .cues import CUE_RULES, CueReader
 from .extract import RESPONSIBILITY
 from ..knowledge.gazetteer import Gazetteer, load_gazetteer
 from ..knowledge.lexicon import Lexicon, load_lexicon
@@ -18,7 +19,7 @@ RULES = {
     "gazetteer": "The official division hierarchy or the curated gazetteer states it.",
     "name-place": "The name starts with (or brackets) the place it lies in: 福清融侨经济技术开发区 → 福清市.",
     "qualified-place": "A place written right after the place containing it: 宁德市蕉城区, 厦门海沧.",
-    "located-statement": "The text says so: X位于Y境内.",
+    "located-statement": "The text says so: X位于Y境内, 地处Y的X, 该项目位于Y (the same or a recent sentence names X).",
     "responsibility-line": "A （责任单位：…） or （配合单位：…） line names the agencies responsible for the "
                            "projects, parks and corridors of the numbered item it closes.",
     "responsible-subject": "X是…的责任主体 / 由X牵头 / X负责: the agency is responsible for what the sentence names.",
@@ -28,14 +29,15 @@ RULES = {
     "route-abbreviation": "Endpoints read from place abbreviations in the name (福厦客专 → 福州, 厦门); "
                           "lower confidence, the endpoints are not written out.",
     "membership": "The gazetteer lists the member cities of a planning region.",
+    **CUE_RULES,
 }
 ABBREVIATION_CONFIDENCE = 0.5
+HOME_PROVINCE = "division/350000"  # 福建省
 SUPPORT_CONFIDENCE = 0.7
 LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
                 "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
 _RANGE_LINK = re.compile(r"[至到—－\-–]")
 _BRANCHES = ("复线", "支线", "专用线", "连接线", "联络线")
-_LOCATED = re.compile(r"位于(.{1,20}?)(?:境内|内|，|。|$)")
 _SUBJECT = re.compile(r"是(.{1,40}?)的责任主体|由(.{1,30}?)牵头|(.{1,30}?)负责")
 
 
@@ -170,25 +172,6 @@ class Relator:
                                                   a.nbegin, b.nend))
         return out
 
-    def located_from_statements(self, seg, mentions: list[Mention]) -> list[Relation]:
-        out = []
-        for s in seg.sentences:
-            text = seg.text[s.nbegin:s.nend]
-            for m in _LOCATED.finditer(text):
-                pos = s.nbegin + m.start()
-                places = [x for x in mentions if x.type == "Region" and s.nbegin + m.start(1) <= x.nbegin
-                          < s.nbegin + m.end(1)]
-                subjects = [x for x in mentions if s.nbegin <= x.nbegin and x.nend <= pos and x.type != "Agency"]
-                if places and subjects:
-                    subject = max(subjects, key=lambda x: (x.nend, x.nend - x.nbegin))
-                    place = max(places, key=lambda x: x.nend - x.nbegin)
-                    official = not subject.entity.startswith("division/") or \
-                        place.entity in self.gaz.ancestors(subject.entity)  # the hierarchy is not up for debate
-                    if subject.entity != place.entity and official:
-                        out.append(self._relation(seg, subject.entity, "locatedIn", place.entity,
-                                                  "located-statement", s.nbegin, s.nend))
-        return out
-
     def responsibility_lines(self, seg, mentions: list[Mention]) -> list[Relation]:
         out = []
         text = seg.text
@@ -286,6 +269,10 @@ class Relator:
             if not ends and e.kind in LINEAR_KINDS:
                 ends = self.abbreviated_endpoints(m.surface)
                 rule, confidence = "route-abbreviation", ABBREVIATION_CONFIDENCE
+                if not any(self.gaz.is_within(p, HOME_PROVINCE) for p in ends if p):
+                    # a national trunk route named by two far ends (沈海, 京台) says nothing of
+                    # where it runs in the plan's province
+                    ends = []
             for place in dict.fromkeys(ends):
                 if place and place != e.key:
                     out.append(self._relation(seg, e.key, "connects", place, rule, m.nbegin, m.nend, confidence))
@@ -354,11 +341,16 @@ class Relator:
         mentions = [m for m in mentions if m.entity in entities]
         return (self.located_from_names(seg, mentions, entities)
                 + self.located_from_qualifiers(seg, mentions)
-                + self.located_from_statements(seg, mentions)
+                + self.sentence_relations(seg, mentions)
                 + self.responsibility_lines(seg, mentions)
                 + self.responsible_subjects(seg, mentions)
                 + self.management_committees(seg, mentions, entities)
                 + self.endpoints(seg, mentions, entities))
+
+    def sentence_relations(self, seg: Segmented, mentions: list[Mention]) -> list[Relation]:
+        """Relations a sentence states with a cue word (``cues.py``)."""
+        reader = CueReader(self, seg, mentions)
+        return reader.located() + reader.connects()
 
     def gazetteer_relations(self, entities: dict[str, Entity]) -> list[Relation]:
         out = []

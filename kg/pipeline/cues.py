@@ -1,0 +1,259 @@
+"""Relations stated by a sentence, found by the cue words of ``data/lexicon/relation_cues.csv``.
+
+* ``connects``: a route or corridor followed by a route cue and a list of places or facilities
+  (兴泉铁路经宁化、清流至泉州; 该线北接A铁路，南连B铁路; 与A、B相连); the subject is the route named
+  earlier in the sentence, or, after a word standing for it (该线, 线路, 该项目), the route a recent
+  sentence opened with.
+* ``locatedIn``: 位于 / 地处 / 坐落于 followed by places, for the name before the cue, the name the
+  cue phrase qualifies (地处A境内的B), or the one a recent sentence opened with (该项目位于A县).
+* ``responsibleFor``: 由X牵头 / X负责 / X为责任主体 (the things named in the sentence) and label lines
+  such as 牵头单位：X (the things named in the item the line closes) are read in ``relate``.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..knowledge.lexicon import load_relation_cues
+from ..model import Mention, Relation, Segmented
+
+CUE_RULES = {
+    "route-statement": "A route cue (连接, 途经, 经…至, 北接…南连, 与…相连 …) followed by places: "
+                       "the route named before it, or the one a recent sentence opened with, connects them.",
+}
+CLAUSE_END = "，,；;。！？!?：:\n\t"
+LIST_JOINERS = "、和及与或—－-–~～至到“”\"'‘’ 　"
+QUALIFIER_JOINERS = ("上的", "的")  # 京九线上的赣州东站, 福建的福厦高铁: the first names where the second is
+BORDER_WORDS = ("境内", "境", "界", "省内", "市内")  # 进入福建省境内: a border crossed, not an end
+MAX_TOPIC_SENTENCES = 5
+RANGE_CUES = ("至", "到")
+OBJECT_TYPES = ("Region", "Project")
+
+
+@dataclass(frozen=True)
+class Cue:
+    begin: int
+    end: int
+    word: str
+    role: str
+
+
+class CueReader:
+    """The cue-word relations of one document, for a ``Relator``."""
+
+    def __init__(self, relator, seg: Segmented, mentions: list[Mention]):
+        self.rel, self.seg, self.text = relator, seg, seg.text
+        self.cues = load_relation_cues()
+        self.subject_kinds = frozenset(self.cues.get(("connects", "subject-kind"), ()))
+        nested = {id(m) for m in mentions for o in mentions if o is not m and o.nbegin <= m.nbegin
+                  and m.nend <= o.nend and (o.nbegin, o.nend) != (m.nbegin, m.nend)}
+        self.outer = sorted((m for m in mentions if id(m) not in nested), key=lambda m: (m.nbegin, -m.nend))
+        self.starts = [m.nbegin for m in self.outer]
+
+    # ----------------------------------------------------------- reading
+    @cached_property
+    def _pattern(self) -> re.Pattern:
+        words = sorted({w for (_, role), ws in self.cues.items() if role != "subject-kind" for w in ws},
+                       key=lambda w: (-len(w), w))
+        return re.compile("|".join(map(re.escape, words)))
+
+    def cues_in(self, begin: int, end: int, roles: tuple[str, ...]) -> list[Cue]:
+        """Cue words of ``roles`` in ``[begin, end)`` that are not part of a name."""
+        out = []
+        for m in self._pattern.finditer(self.text, begin, end):
+            if self.mention_over(m.start()):
+                continue
+            for (_, role), words in self.cues.items():
+                if role in roles and m.group() in words:
+                    out.append(Cue(m.start(), m.end(), m.group(), role))
+        return out
+
+    def mention_over(self, pos: int) -> Mention | None:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return next((m for m in self.outer[max(0, i - 1):i + 1] if m.nbegin <= pos < m.nend), None)
+
+    def mention_at(self, pos: int) -> Mention | None:
+        i = bisect.bisect_left(self.starts, pos)
+        return self.outer[i] if i < len(self.outer) and self.outer[i].nbegin == pos else None
+
+    def items_after(self, pos: int, end: int, types=OBJECT_TYPES, *, borders: bool = True) -> list[Mention]:
+        """The list of names that starts at ``pos`` (quotes skipped): A、B和C, A—B—C, A,B (a clause
+        that opens with a name continues the list); qualifiers (江西省|赣州市|兴国) and borders
+        crossed (福建省|境内) are dropped."""
+        items: list[Mention] = []
+        pos = self._skip(pos, end, "“”\"'‘’「」")
+        while pos < end:
+            m = self.mention_at(pos)
+            if m is None or m.type not in types:
+                unknown = self._unknown_item(pos, end) if items else 0  # a place the gazetteer lacks: the list goes on
+                if not unknown:
+                    break
+                pos = unknown
+                continue
+            items.append(m)
+            pos = m.nend
+            if borders and self.text.startswith(BORDER_WORDS, pos):
+                items.pop()
+                break
+            for joiner in QUALIFIER_JOINERS:
+                if self.text.startswith(joiner, pos) and self.mention_at(pos + len(joiner)):
+                    pos += len(joiner)
+                    break
+            else:
+                bracket = re.match(r"[（(][^（()）]{1,3}[）)]", self.text[pos:pos + 5])  # 庆元县(市)
+                pos = self._skip(pos + (bracket.end() if bracket else 0), end, LIST_JOINERS + ",，")
+        return self._without_qualifiers(items)
+
+    def _unknown_item(self, pos: int, end: int) -> int:
+        """Where the list goes on after an unknown short item (A、unknown、B), or 0."""
+        m = re.compile(r"[\u4e00-\u9fff]{1,6}?(、|[,，](?=.))").match(self.text, pos, end)
+        if not m or any(self.mention_over(i) for i in range(pos, m.end(1) - 1)):
+            return 0
+        after = m.end()
+        if m.group(1) != "、" and not self.mention_at(after):
+            return 0
+        return after
+
+    def _skip(self, pos: int, end: int, chars: str) -> int:
+        while pos < end and self.text[pos] in chars:
+            pos += 1
+        return pos
+
+    def _without_qualifiers(self, items: list[Mention]) -> list[Mention]:
+        gaz = self.rel.gaz
+        out = []
+        for a, b in zip(items, items[1:] + [None]):
+            qualifier = (b is not None and a.type == "Region" and self.text[a.nend:b.nbegin] in ("", *QUALIFIER_JOINERS)
+                         and (b.type != "Region" or gaz.is_within(b.entity, a.entity)))
+            if not qualifier:
+                out.append(a)
+        return out
+
+    def sentence_of(self, pos: int) -> int:
+        sents = self.seg.sentences
+        return max(0, bisect.bisect_right([s.nbegin for s in sents], pos) - 1)
+
+    def clause_start(self, pos: int, floor: int) -> int:
+        return max([floor] + [self.text.rfind(ch, floor, pos) + 1 for ch in CLAUSE_END])
+
+    def clause_end(self, pos: int, ceiling: int) -> int:
+        ends = [i for i in (self.text.find(ch, pos, ceiling) for ch in CLAUSE_END) if i >= 0]
+        return min(ends) if ends else ceiling
+
+    # ----------------------------------------------------------- subjects
+    def can_connect(self, m: Mention) -> bool:
+        return m.type == "Corridor" or (m.type == "Project" and m.kind in self.subject_kinds)
+
+    def in_list(self, m: Mention) -> bool:
+        """An item of a list (A、B、C) is no sentence subject."""
+        return self.text[m.nend:m.nend + 1] == "、" or self.text[m.nbegin - 1:m.nbegin] == "、"
+
+    def opens_clause(self, m: Mention, floor: int) -> bool:
+        return not self.text[self.clause_start(m.nbegin, floor):m.nbegin].strip()
+
+    def topic(self, sentence: int, accept) -> Mention | None:
+        """The name of the kind ``accept`` that a clause of one of the previous sentences opened with."""
+        sents = self.seg.sentences
+        found: list[Mention] = []
+        for i in range(sentence - 1, max(-1, sentence - 1 - MAX_TOPIC_SENTENCES), -1):
+            s = sents[i]
+            lo, hi = bisect.bisect_left(self.starts, s.nbegin), bisect.bisect_left(self.starts, s.nend)
+            named = [m for m in self.outer[lo:hi] if accept(m) and not self.in_list(m)]
+            found += sorted(named, key=lambda m: not self.opens_clause(m, s.nbegin))
+        # 该线 stands for a whole line: a section (衢宁铁路浙江段) only when no line is named
+        whole = [m for m in found if not m.surface.endswith("段")]
+        return (whole or found or [None])[0]
+
+    def stands_for_subject(self, begin: int, end: int, *, allow_empty: bool) -> bool:
+        """Whether ``text[begin:end]`` is only a word standing for the subject (该线, 项目, 产业园)."""
+        words = re.sub(r"^(据规划|目前|其中|同时|此外|届时|建成后)[,，]?", "", self.text[begin:end].strip())
+        if not words:
+            return allow_empty
+        if words in self.cues.get(("connects", "subject"), ()):
+            return True
+        core = re.sub(r"^[该本此这]", "", words)
+        return any(core == s or core == s.rstrip("区") for s in self.rel.lex.suffixes)
+
+    # ----------------------------------------------------------- relations
+    def connects(self) -> list[Relation]:
+        out: list[Relation] = []
+        for s_index, s in enumerate(self.seg.sentences):
+            cues = self.cues_in(s.nbegin, s.nend, ("route", "link"))
+            if not cues:
+                continue
+            zones = [(c, self.objects(c, s.nbegin, s.nend)) for c in cues]
+            taken = {id(m) for _, objs in zones for m in objs}
+            for cue, objects in zones:
+                if not objects:
+                    continue
+                subject = self.route_subject(cue, s_index, taken, cues[0].begin)
+                for o in objects:
+                    if subject is not None and o.entity != subject.entity:
+                        out.append(self.rel._relation(self.seg, subject.entity, "connects", o.entity,
+                                                      "route-statement", s.nbegin, s.nend))
+        return out
+
+    def objects(self, cue: Cue, floor: int, ceiling: int) -> list[Mention]:
+        if cue.role == "route":
+            return self.items_after(cue.end, ceiling)
+        start = self.clause_start(cue.begin, floor)
+        opener = max(self.text.rfind("与", start, cue.begin), self.text.rfind("同", start, cue.begin))
+        if opener < 0:
+            return []
+        items = self.items_after(opener + 1, cue.begin)
+        last = items[-1].nend if items else opener + 1
+        return items if not self.text[last:cue.begin].strip("相互 ") else []
+
+    def route_subject(self, cue: Cue, s_index: int, taken: set[int], first_cue: int) -> Mention | None:
+        """The route before the cue: in its clause, else opening the sentence, else the topic."""
+        s = self.seg.sentences[s_index]
+        lo, hi = bisect.bisect_left(self.starts, s.nbegin), bisect.bisect_left(self.starts, cue.begin)
+        before = [m for m in self.outer[lo:hi] if self.can_connect(m) and id(m) not in taken
+                  and not self.text[m.nend:cue.begin].startswith(QUALIFIER_JOINERS)
+                  and not self.in_list(m)]
+        if cue.word in RANGE_CUES:  # 福州至厦门, 贵安高速口至: what stands right before 至 is the start
+            before = [m for m in before if len(self.text[m.nend:cue.begin].strip()) > 2]
+        if before:  # in the cue's clause, or the one an earlier clause named (建设A铁路，途经B)
+            return before[-1]
+        if not before and self.stands_for_subject(s.nbegin, self._first_word_end(s.nbegin, first_cue),
+                                                  allow_empty=False):
+            return self.topic(s_index, self.can_connect)
+        return None
+
+    def _first_word_end(self, begin: int, cue: int) -> int:
+        """End of what opens the sentence before the cue (up to a clause end or 从/自/由)."""
+        end = self.clause_end(begin, cue)
+        m = re.search(r"[从自由以在]", self.text[begin:end])
+        return begin + m.start() if m else end
+
+    def located(self) -> list[Relation]:
+        out: list[Relation] = []
+        for s_index, s in enumerate(self.seg.sentences):
+            for cue in self.cues_in(s.nbegin, s.nend, ("located",)):
+                places = [m for m in self.items_after(cue.end, s.nend, ("Region",), borders=False)]
+                place = self.rel.most_specific([p.entity for p in places]) or (places[-1].entity if places else "")
+                subject = self.located_subject(cue, places, s_index)
+                if not place or subject is None or subject.entity == place:
+                    continue
+                official = not subject.entity.startswith("division/") or place in self.rel.gaz.ancestors(subject.entity)
+                if official and not self.rel.gaz.is_within(place, subject.entity):
+                    out.append(self.rel._relation(self.seg, subject.entity, "locatedIn", place,
+                                                  "located-statement", s.nbegin, s.nend))
+        return out
+
+    def located_subject(self, cue: Cue, places: list[Mention], s_index: int) -> Mention | None:
+        s = self.seg.sentences[s_index]
+        if places:  # 地处A境内的B: the phrase qualifies the name after it
+            after = places[-1].nend
+            m = re.match(r"(境内|境|内)?(的)", self.text[after:after + 3])
+            if m and (o := self.mention_at(after + m.end())) and o.type != "Agency":
+                return o
+        lo, hi = bisect.bisect_left(self.starts, s.nbegin), bisect.bisect_left(self.starts, cue.begin)
+        before = [m for m in self.outer[lo:hi] if m.type != "Agency" and m.nend <= cue.begin]
+        if before:
+            return before[-1]
+        if self.stands_for_subject(self.clause_start(cue.begin, s.nbegin), cue.begin, allow_empty=True):
+            return self.topic(s_index, lambda m: m.type in ("Park", "Project", "Corridor"))
+        return None
