@@ -143,12 +143,14 @@ class _GraphView:
             if _local(r["p"].value) in RELATIONS:
                 self.asserted[_local(r["p"].value)].add((r["h"].value, r["t"].value))
         self.evidenced = []
-        for r in q(f"""SELECT ?h ?p ?t ?b ?c WHERE {{ ?st <{_RDF}subject> ?h ; <{_RDF}predicate> ?p ;
+        for r in q(f"""SELECT ?h ?p ?t ?b ?c ?rule WHERE {{ ?st <{_RDF}subject> ?h ; <{_RDF}predicate> ?p ;
                        <{_RDF}object> ?t ; <{_PROV}wasDerivedFrom> ?ev .
-                       ?ev <{_NIF}beginIndex> ?b ; <{_NIF}referenceContext> ?c }}"""):
+                       ?ev <{_NIF}beginIndex> ?b ; <{_NIF}referenceContext> ?c
+                       OPTIONAL {{ ?st <{_PROV}wasGeneratedBy> ?rule }} }}"""):
             if _local(r["p"].value) in RELATIONS and r["c"].value in contexts:
                 self.evidenced.append((_local(r["p"].value), r["h"].value, r["t"].value,
-                                       contexts[r["c"].value], int(r["b"].value)))
+                                       contexts[r["c"].value], int(r["b"].value),
+                                       _local(r["rule"].value) if r["rule"] else ""))
         self.parents = defaultdict(set)
         for h, t in self.asserted["locatedIn"]:
             self.parents[h].add(t)
@@ -334,7 +336,7 @@ class _Chunk:
         for r in self.relations:
             pairs[r["rel"]].add((r["head"], r["tail"]))
         seen = set()
-        for rel, h, tail, d, b in sorted(self.g.evidenced):
+        for rel, h, tail, d, b, rule in sorted(self.g.evidenced):
             if not self.inside(d, b) or (rel, h, tail) in seen:
                 continue
             seen.add((rel, h, tail))
@@ -344,7 +346,7 @@ class _Chunk:
             if ok:
                 t.counts[key]["correct"] += 1
             else:
-                t.spurious[key].append(f"{self.cid}: {self.g.label(h)} -{rel}-> {self.g.label(tail)}")
+                t.spurious[key].append(f"{self.cid}: {self.g.label(h)} -{rel}-> {self.g.label(tail)} [{rule}]")
 
     def located_right(self, h: str, tail: str) -> bool:
         """The tail is the gold region of the head or contains it (gold plus the official hierarchy)."""

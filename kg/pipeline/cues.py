@@ -108,11 +108,11 @@ class CueReader:
 
     def _unknown_item(self, pos: int, end: int) -> int:
         """Where the list goes on after an unknown short item (A、unknown、B), or 0."""
-        m = re.compile(r"[\u4e00-\u9fff]{1,6}?(、|[,，](?=.))").match(self.text, pos, end)
+        m = re.compile(r"[\u4e00-\u9fff]{1,6}?(、|和|及|[,，](?=.))").match(self.text, pos, end)
         if not m or any(self.mention_over(i) for i in range(pos, m.end(1) - 1)):
             return 0
         after = m.end()
-        if m.group(1) != "、" and not self.mention_at(after):
+        if m.group(1) in ",，" and not self.mention_at(after):
             return 0
         return after
 
@@ -168,7 +168,7 @@ class CueReader:
 
     def stands_for_subject(self, begin: int, end: int, *, allow_empty: bool) -> bool:
         """Whether ``text[begin:end]`` is only a word standing for the subject (该线, 项目, 产业园)."""
-        words = re.sub(r"^(据规划|目前|其中|同时|此外|届时|建成后)[,，]?", "", self.text[begin:end].strip())
+        words = re.sub(r"^(据规划|目前|同时|此外|届时|建成后)[,，]?", "", self.text[begin:end].strip())
         if not words:
             return allow_empty
         if words in self.cues.get(("connects", "subject"), ()):
@@ -209,6 +209,10 @@ class CueReader:
     def route_subject(self, cue: Cue, s_index: int, taken: set[int], first_cue: int) -> Mention | None:
         """The route before the cue: in its clause, else opening the sentence, else the topic."""
         s = self.seg.sentences[s_index]
+        bracket = self.open_bracket(s.nbegin, cue.begin)
+        if bracket >= 0:  # 某工程(A至B段): the range qualifies the name before the bracket
+            named = self.mention_ending(bracket)
+            return named if named is not None and self.can_connect(named) else None
         lo, hi = bisect.bisect_left(self.starts, s.nbegin), bisect.bisect_left(self.starts, cue.begin)
         before = [m for m in self.outer[lo:hi] if self.can_connect(m) and id(m) not in taken
                   and not self.text[m.nend:cue.begin].startswith(QUALIFIER_JOINERS)
@@ -221,6 +225,16 @@ class CueReader:
                                                   allow_empty=False):
             return self.topic(s_index, self.can_connect)
         return None
+
+    def open_bracket(self, begin: int, pos: int) -> int:
+        """Position of the bracket still open at ``pos``, or -1."""
+        opening = max(self.text.rfind("(", begin, pos), self.text.rfind("（", begin, pos))
+        closing = max(self.text.rfind(")", begin, pos), self.text.rfind("）", begin, pos))
+        return opening if opening > closing else -1
+
+    def mention_ending(self, pos: int) -> Mention | None:
+        i = bisect.bisect_left(self.starts, pos) - 1
+        return self.outer[i] if i >= 0 and self.outer[i].nend == pos else None
 
     def _first_word_end(self, begin: int, cue: int) -> int:
         """End of what opens the sentence before the cue (up to a clause end or 从/自/由)."""
@@ -246,14 +260,14 @@ class CueReader:
     def located_subject(self, cue: Cue, places: list[Mention], s_index: int) -> Mention | None:
         s = self.seg.sentences[s_index]
         if places:  # 地处A境内的B: the phrase qualifies the name after it
-            after = places[-1].nend
-            m = re.match(r"(境内|境|内)?(的)", self.text[after:after + 3])
-            if m and (o := self.mention_at(after + m.end())) and o.type != "Agency":
+            clause_end = self.clause_end(places[-1].nend, s.nend)
+            of = self.text.find("的", places[-1].nend, clause_end)
+            if of >= 0 and (o := self.mention_at(of + 1)) and o.type != "Agency":
                 return o
         lo, hi = bisect.bisect_left(self.starts, s.nbegin), bisect.bisect_left(self.starts, cue.begin)
         before = [m for m in self.outer[lo:hi] if m.type != "Agency" and m.nend <= cue.begin]
         if before:
             return before[-1]
-        if self.stands_for_subject(self.clause_start(cue.begin, s.nbegin), cue.begin, allow_empty=True):
+        if self.stands_for_subject(s.nbegin, cue.begin, allow_empty=True):  # 该项目位于A县
             return self.topic(s_index, lambda m: m.type in ("Park", "Project", "Corridor"))
         return None

@@ -18,6 +18,7 @@ from .segment import domain_tokenizer
 RULES = {
     "gazetteer": "The official division hierarchy or the curated gazetteer states it.",
     "name-place": "The name starts with (or brackets) the place it lies in: 福清融侨经济技术开发区 → 福清市.",
+    "section-place": "A section named after the place it runs through: 京台高速公路南平段, 某工程（厦门段）, 某铁路（福建境内段）.",
     "qualified-place": "A place written right after the place containing it: 宁德市蕉城区, 厦门海沧.",
     "located-statement": "The text says so: X位于Y境内, 地处Y的X, 该项目位于Y (the same or a recent sentence names X).",
     "responsibility-line": "A （责任单位：…） or （配合单位：…） line names the agencies responsible for the "
@@ -37,6 +38,8 @@ SUPPORT_CONFIDENCE = 0.7
 LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
                 "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
 _RANGE_LINK = re.compile(r"[至到—－\-–]")
+_SECTION_TAILS = ("工程", "项目", "扩建工程", "改建工程", "改造工程", "扩容工程", "建设工程")
+_SECTION_BRACKET = re.compile(r"[（(][^（()）]{2,12}?(?:境内段|境内|境|段)[）)]")
 _BRANCHES = ("复线", "支线", "专用线", "连接线", "联络线")
 _SUBJECT = re.compile(r"是(.{1,40}?)的责任主体|由(.{1,30}?)牵头|(.{1,30}?)负责")
 
@@ -146,13 +149,42 @@ class Relator:
             e = entities.get(m.entity)
             if e is None or e.key.startswith("division/") or m.rule in ("responsibility", "list-agency"):
                 continue
-            if e.type == "Agency" or _RANGE_LINK.search(m.surface):
+            if e.type == "Agency":
                 continue
+            after = _SECTION_BRACKET.match(seg.text, m.nend, m.nend + 16)
+            section = self.section_place(m.surface + (after.group() if after else ""))
+            if section:  # 京台高速公路南平段, 沈海复线A至B高速公路福州段, 厦门第三东通道（厦金大桥厦门段）
+                if section != e.key:
+                    out.append(self._relation(seg, e.key, "locatedIn", section, "section-place", m.nbegin, m.nend))
+                continue
+            if _RANGE_LINK.search(m.surface):
+                continue
+            if e.kind == "PlanningRegion":
+                continue  # 厦门都市区: a region named after its core city reaches beyond it
             places = [p for p in self.places_in_name(m.surface) if p != e.key]
             region = self.most_specific(places)
+            if region and e.type == "Region" and self.gaz.level(region) == 4:
+                region = self.gaz.parent(region)  # 梅溪新城, 松山片区: an area named after a town reaches beyond it
             if region and region != e.key and not self.gaz.is_within(region, e.key):
                 out.append(self._relation(seg, e.key, "locatedIn", region, "name-place", m.nbegin, m.nend))
         return out
+
+    def section_place(self, name: str) -> str:
+        """The place of the last section a name ends with: …南平段, …闽清段工程, （…厦门段）, （福建境内段）.
+
+        Not the end of a range (A至B段 names two ends, not a place it lies in)."""
+        for k in sorted((i for i, ch in enumerate(name) if ch in "段境"), reverse=True):
+            rest = re.sub(r"^(?:内段|段|境|内)", "", name[k:])
+            if re.sub(r"^[）)]?", "", rest) not in ("", *_SECTION_TAILS) and not rest.startswith(("（", "(")):
+                continue
+            stem = re.sub(r"境内$|境$", "", name[:k])
+            for i in range(max(0, len(stem) - 10), len(stem) - 1):
+                if i and stem[i - 1] in "至到—－-–~～":
+                    continue
+                places = self.gaz.only_places(stem[i:], towns=True)
+                if places:
+                    return places[-1]
+        return ""
 
     def located_from_qualifiers(self, seg, mentions: list[Mention]) -> list[Relation]:
         """宁德市蕉城区, 厦门海沧, 福州(马尾): the second place lies in the first."""
@@ -260,7 +292,7 @@ class Relator:
             if e is None or e.type not in ("Project", "Corridor"):
                 continue
             # written endpoints: 安溪至厦门…, 泉州—厦门—漳州…, 厦门漳州龙岩发展轴
-            ends = self.written_endpoints(m.surface)
+            ends = self.written_endpoints(m.surface, side_by_side=e.type == "Corridor" or e.kind in LINEAR_KINDS)
             after = re.match(r"[（(]([^）)]{2,20})[）)]", text[m.nend:m.nend + 24])
             if not ends and after and _RANGE_LINK.search(after.group(1)):
                 ends = self.written_endpoints(after.group(1), allow_projects=True, mentions=mentions,
@@ -278,7 +310,8 @@ class Relator:
                     out.append(self._relation(seg, e.key, "connects", place, rule, m.nbegin, m.nend, confidence))
         return out
 
-    def written_endpoints(self, name: str, allow_projects: bool = False, mentions=(), offset: int = 0) -> list[str]:
+    def written_endpoints(self, name: str, allow_projects: bool = False, mentions=(), offset: int = 0,
+                          side_by_side: bool = True) -> list[str]:
         parts = _RANGE_LINK.split(name)
         if len(parts) >= 2:
             ends = []
@@ -300,7 +333,7 @@ class Relator:
                     return []
                 ends.append(self.most_specific(places) or places[-1])
             return ends
-        places = self.gaz.leading_places(name)
+        places = self.gaz.leading_places(name) if side_by_side else []
         # two or more places side by side, none inside another: 厦门漳州龙岩发展轴
         if len(places) >= 2 and all(not self.gaz.is_within(a, b) and not self.gaz.is_within(b, a)
                                     for i, a in enumerate(places) for b in places[i + 1:]):
