@@ -20,10 +20,14 @@ from ..knowledge.lexicon import load_relation_cues
 from ..model import Mention, Relation, Segmented
 
 CUE_RULES = {
+    "responsible-subject": "X是A的责任主体 / 由X牵头（推进A） / A由X管理 / X负责A: the agency is responsible for what "
+                           "the sentence names.",
     "route-statement": "A route cue (连接, 途经, 经…至, 北接…南连, 与…相连 …) followed by places: "
                        "the route named before it, or the one a recent sentence opened with, connects them.",
 }
 CLAUSE_END = "，,；;。！？!?：:\n\t"
+AGENT_REACH = 30  # how far before 负责 an agency may stand
+TARGET_TYPES = ("Park", "Project", "Corridor")
 LIST_JOINERS = "、和及与或—－-–~～至到“”\"'‘’ 　"
 QUALIFIER_JOINERS = ("上的", "的")  # 京九线上的赣州东站, 福建的福厦高铁: the first names where the second is
 BORDER_WORDS = ("境内", "境", "界", "省内", "市内")  # 进入福建省境内: a border crossed, not an end
@@ -50,6 +54,7 @@ class CueReader:
         nested = {id(m) for m in mentions for o in mentions if o is not m and o.nbegin <= m.nbegin
                   and m.nend <= o.nend and (o.nbegin, o.nend) != (m.nbegin, m.nend)}
         self.outer = sorted((m for m in mentions if id(m) not in nested), key=lambda m: (m.nbegin, -m.nend))
+        self.mentions = sorted(mentions, key=lambda m: (m.nbegin, -m.nend))
         self.starts = [m.nbegin for m in self.outer]
 
     # ----------------------------------------------------------- reading
@@ -271,3 +276,42 @@ class CueReader:
         if self.stands_for_subject(s.nbegin, cue.begin, allow_empty=True):  # 该项目位于A县
             return self.topic(s_index, lambda m: m.type in ("Park", "Project", "Corridor"))
         return None
+
+    # ----------------------------------------------------------- responsibility
+    def responsible(self) -> list[Relation]:
+        out: dict[tuple[str, str, int], Relation] = {}
+        for s in self.seg.sentences:
+            inside = [m for m in self.mentions if s.nbegin <= m.nbegin < s.nend]
+            for cue in self.cues_in(s.nbegin, s.nend, ("lead-before", "lead-after", "owner")):
+                agents, targets = self.parties(cue, s, inside)
+                targets = [t for t in targets if not any(t is not u and u.nbegin <= t.nbegin and t.nend <= u.nend
+                                                         and u.type == t.type for u in targets)]
+                for a in agents:
+                    for t in targets:
+                        if not (t.type == "Region" and t.entity.startswith("division/")):
+                            out[(a.entity, t.entity, s.nbegin)] = self.rel._relation(
+                                self.seg, a.entity, "responsibleFor", t.entity, "responsible-subject",
+                                s.nbegin, s.nend)
+        return list(out.values())
+
+    def parties(self, cue: Cue, s, inside: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+        """(agencies, what they are responsible for) of one cue."""
+        agencies = [m for m in inside if m.type == "Agency"]
+        if cue.role == "owner":  # X是A的责任主体
+            link = max(self.text.rfind("是", s.nbegin, cue.begin), self.text.rfind("为", s.nbegin, cue.begin))
+            if link < 0:
+                return [], []
+            return ([a for a in agencies if a.nend <= link],
+                    [m for m in inside if m.type != "Agency" and link < m.nbegin < cue.begin])
+        if cue.role == "lead-before":
+            return ([a for a in agencies if max(s.nbegin, cue.begin - AGENT_REACH) <= a.nbegin and a.nend <= cue.begin],
+                    [m for m in inside if m.type in TARGET_TYPES and m.nbegin >= cue.end])
+        by = self.text.rfind("由", max(s.nbegin, cue.begin - AGENT_REACH), cue.begin)
+        agents = [a for a in agencies if by >= 0 and by < a.nbegin and a.nend <= cue.begin]
+        if not agents or self.text[agents[-1].nend:cue.begin].strip("直接统一具体负责共同 "):
+            return [], []
+        after = [m for m in inside if m.type in TARGET_TYPES and m.nbegin >= cue.end]
+        outer = {id(m) for m in self.outer}
+        before = [m for m in inside if (m.type in TARGET_TYPES or m.type == "Region") and m.nend <= by
+                  and id(m) in outer]
+        return agents, after or before[-1:]  # 由X牵头推进A; A由X代管

@@ -7,11 +7,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from .cues import CUE_RULES, CueReader
 from .extract import RESPONSIBILITY
 from ..knowledge.gazetteer import Gazetteer, load_gazetteer
-from ..knowledge.lexicon import Lexicon, load_lexicon
+from ..knowledge.lexicon import Lexicon, load_lexicon, load_relation_cues
 from ..model import Entity, Mention, Relation, Segmented
 from .segment import domain_tokenizer
 
@@ -23,7 +24,6 @@ RULES = {
     "located-statement": "The text says so: X位于Y境内, 地处Y的X, 该项目位于Y (the same or a recent sentence names X).",
     "responsibility-line": "A （责任单位：…） or （配合单位：…） line names the agencies responsible for the "
                            "projects, parks and corridors of the numbered item it closes.",
-    "responsible-subject": "X是…的责任主体 / 由X牵头 / X负责: the agency is responsible for what the sentence names.",
     "management-committee": "An administrative committee (X管委会) is responsible for X.",
     "route-endpoints": "Endpoints written in or after the name: 安溪至厦门高速公路, 城际铁路F1线（福州—长乐机场）, "
                        "泉州—厦门—漳州沿海大通道, 厦门漳州龙岩发展轴.",
@@ -41,13 +41,23 @@ _RANGE_LINK = re.compile(r"[至到—－\-–]")
 _SECTION_TAILS = ("工程", "项目", "扩建工程", "改建工程", "改造工程", "扩容工程", "建设工程")
 _SECTION_BRACKET = re.compile(r"[（(][^（()）]{2,12}?(?:境内段|境内|境|段)[）)]")
 _BRANCHES = ("复线", "支线", "专用线", "连接线", "联络线")
-_SUBJECT = re.compile(r"是(.{1,40}?)的责任主体|由(.{1,30}?)牵头|(.{1,30}?)负责")
+
+
+@dataclass(frozen=True)
+class ResponsibilityLine:
+    """A line naming responsible agencies: （责任单位：…） or 牵头单位：…."""
+
+    begin: int
+    end: int
+    agents: list
+    confidence: float
 
 
 class Relator:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, common_words: frozenset[str] | None = None):
         self.gaz = gazetteer
         self.lex = lexicon
+        self.cues = load_relation_cues()
         # words jieba's dictionary knows as something other than a place (松下, 凤山)
         self.common_words = domain_tokenizer().common_words if common_words is None else common_words
 
@@ -206,71 +216,70 @@ class Relator:
 
     def responsibility_lines(self, seg, mentions: list[Mention]) -> list[Relation]:
         out = []
-        text = seg.text
-        lines = list(RESPONSIBILITY.finditer(text))
+        lines = self.responsibility_spans(seg, mentions)
         for line in lines:
-            pos = line.start()
-            items = [it for it in seg.outline if it.nbegin <= pos < it.scope_end]
-            if items:
-                item = max(items, key=lambda it: it.nbegin)
-                begin, end = item.nbegin, item.scope_end
-            else:  # no numbered item: the paragraph the line closes
-                begin = text.rfind("\n", 0, pos) + 1
-                end = line.end()
-            # sub-items that carry their own responsibility line are theirs, not this line's
-            own = [(it.nbegin, it.scope_end) for it in seg.outline
-                   if begin < it.nbegin < end and any(it.nbegin <= o.start() < it.scope_end for o in lines)
-                   and not it.nbegin <= pos < it.scope_end]
-            agents = [m for m in mentions if m.rule == "responsibility" and line.start(2) <= m.nbegin < line.end(2)]
+            begin, end, own = self._line_scope(seg, line, lines)
             targets = [m for m in mentions if begin <= m.nbegin < end and m.type in ("Park", "Project", "Corridor")
-                       and not any(b <= m.nbegin < e for b, e in own) and not line.start() <= m.nbegin < line.end()
-                       and not any(o.start() <= m.nbegin < o.end() for o in lines)]
+                       and not any(b <= m.nbegin < e for b, e in own)
+                       and not any(o.begin <= m.nbegin < o.end for o in lines)]
             # what a clause uses as leverage (抢抓…战略机遇, 充分利用…核心位置) is not the task
             targets = [t for t in targets if not self._in_context_clause(seg.text, t)]
             # a name inside another target's name is not a task of its own (沈海高速|公路复线)
             targets = [t for t in targets if not any(u is not t and u.nbegin <= t.nbegin and t.nend <= u.nend
                                                      and (u.nbegin, u.nend) != (t.nbegin, t.nend) for u in targets)]
-            confidence = SUPPORT_CONFIDENCE if any(a.role == "support" for a in agents) else 1.0
-            for a in agents:
+            for a in line.agents:
                 for t in targets:
                     out.append(self._relation(seg, a.entity, "responsibleFor", t.entity, "responsibility-line",
-                                              *line.span(), confidence, whole_sentence=False))
+                                              line.begin, line.end, line.confidence, whole_sentence=False))
         return out
+
+    def responsibility_spans(self, seg, mentions: list[Mention]) -> list["ResponsibilityLine"]:
+        """（责任单位：…） lines and label lines (牵头单位：X，配合单位：Y), in text order."""
+        out = []
+        for line in RESPONSIBILITY.finditer(seg.text):
+            agents = [m for m in mentions if m.rule == "responsibility" and line.start(2) <= m.nbegin < line.end(2)]
+            support = any(a.role == "support" for a in agents)
+            out.append(ResponsibilityLine(line.start(), line.end(), agents, SUPPORT_CONFIDENCE if support else 1.0))
+        bracketed = [(o.begin, o.end) for o in out]
+        for label in self._label_pattern().finditer(seg.text):
+            if any(b <= label.start() < e for b, e in bracketed):
+                continue
+            agents = [m for m in mentions if m.type == "Agency" and label.start(2) <= m.nbegin < label.end(2)]
+            support = label.group(1) in self.cues.get(("responsibleFor", "support"), ())
+            if agents:
+                out.append(ResponsibilityLine(label.start(), label.end(), agents,
+                                              SUPPORT_CONFIDENCE if support else 1.0))
+        return sorted(out, key=lambda o: o.begin)
+
+    def _label_pattern(self) -> re.Pattern:
+        words = self.cues.get(("responsibleFor", "label"), ()) + self.cues.get(("responsibleFor", "support"), ())
+        alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        return re.compile(rf"(?:^|(?<=[\n，,。；;]))[ \t]*(?:[^\n，,。；;：:]{{0,4}}?)({alternatives})[ \t]*[:：][ \t]*"
+                          rf"([^\n。；;]*?)(?=[，,][^\n，,。；;：:]{{0,6}}[:：]|[\n。；;]|$)", re.M)
+
+    def _line_scope(self, seg, line, lines) -> tuple[int, int, list[tuple[int, int]]]:
+        """The numbered item a responsibility line closes, or the paragraph before it, and the
+        sub-items inside it that have lines of their own."""
+        text, pos = seg.text, line.begin
+        items = [it for it in seg.outline if it.nbegin <= pos < it.scope_end]
+        if items:
+            item = max(items, key=lambda it: it.nbegin)
+            begin, end = item.nbegin, item.scope_end
+        else:  # no numbered item: the paragraph the line closes (the one before, if the line stands alone)
+            begin = text.rfind("\n", 0, pos) + 1
+            if not text[begin:pos].strip():
+                begin = text.rfind("\n", 0, max(0, begin - 1)) + 1
+            end = line.end
+        own = [(it.nbegin, it.scope_end) for it in seg.outline
+               if begin < it.nbegin < end and any(it.nbegin <= o.begin < it.scope_end for o in lines)
+               and not it.nbegin <= pos < it.scope_end]
+        return begin, end, own
 
     def _in_context_clause(self, text: str, m: Mention) -> bool:
         start = max(text.rfind(p, 0, m.nbegin) for p in "，。；：\n") + 1
         ends = [i for i in (text.find(p, m.nend) for p in "，。；：\n") if i >= 0]
         clause = text[start:min(ends) if ends else len(text)]
         return any(w in clause for w in self.lex.context_words)
-
-    def responsible_subjects(self, seg, mentions: list[Mention]) -> list[Relation]:
-        out = []
-        for s in seg.sentences:
-            inside = [m for m in mentions if s.nbegin <= m.nbegin < s.nend]
-            text = seg.text[s.nbegin:s.nend]
-            for m in _SUBJECT.finditer(text):
-                if m.group(1) is not None:  # agencies 是 targets 的责任主体
-                    agents = [x for x in inside if x.type == "Agency" and x.nend <= s.nbegin + m.start()]
-                    zone = (s.nbegin + m.start(1), s.nbegin + m.end(1))
-                    targets = [x for x in inside if x.type != "Agency" and zone[0] <= x.nbegin < zone[1]]
-                elif m.group(2) is not None:  # 由 agency 牵头 … targets
-                    zone = (s.nbegin + m.start(2), s.nbegin + m.end(2))
-                    agents = [x for x in inside if x.type == "Agency" and zone[0] <= x.nbegin < zone[1]]
-                    targets = [x for x in inside if x.type in ("Park", "Project", "Corridor") and x.nbegin >= zone[1]]
-                else:
-                    zone = (s.nbegin + m.start(3), s.nbegin + m.end(3))
-                    agents = [x for x in inside if x.type == "Agency" and zone[0] <= x.nbegin < zone[1]]
-                    targets = [x for x in inside if x.type in ("Park", "Project", "Corridor")
-                               and x.nbegin >= s.nbegin + m.end()]
-                targets = [t for t in targets if not any(t is not u and u.nbegin <= t.nbegin and t.nend <= u.nend
-                                                         and u.type == t.type for u in targets)]
-                for a in agents:
-                    for t in targets:
-                        if t.type == "Region" and t.entity.startswith("division/"):
-                            continue
-                        out.append(self._relation(seg, a.entity, "responsibleFor", t.entity,
-                                                  "responsible-subject", s.nbegin, s.nend))
-        return out
 
     def management_committees(self, seg, mentions: list[Mention], entities) -> list[Relation]:
         out = []
@@ -376,14 +385,13 @@ class Relator:
                 + self.located_from_qualifiers(seg, mentions)
                 + self.sentence_relations(seg, mentions)
                 + self.responsibility_lines(seg, mentions)
-                + self.responsible_subjects(seg, mentions)
                 + self.management_committees(seg, mentions, entities)
                 + self.endpoints(seg, mentions, entities))
 
     def sentence_relations(self, seg: Segmented, mentions: list[Mention]) -> list[Relation]:
         """Relations a sentence states with a cue word (``cues.py``)."""
         reader = CueReader(self, seg, mentions)
-        return reader.located() + reader.connects()
+        return reader.located() + reader.connects() + reader.responsible()
 
     def gazetteer_relations(self, entities: dict[str, Entity]) -> list[Relation]:
         out = []
