@@ -188,6 +188,8 @@ def stats(graph: Path | None, top: int):
     click.echo(f"{graph or DEFAULT_GRAPH}: {s.triples} triples\n")
     click.echo(format_table(["type", "entities"], [[t, n] for t, n in s.entities.items()]) + "\n")
     click.echo(format_table(["relation", "edges"], [[p, n] for p, n in s.relations.items()]) + "\n")
+    click.echo(f"parks, projects and corridors with neither locatedIn nor connects: {s.placeable - s.placed} of "
+               f"{s.placeable} ({s.unplaced_share:.1%})\n")
     click.echo(format_table(["document", "title", "mentions"], [list(d) for d in s.documents]) + "\n")
     click.echo(format_table(["entity", "type", "degree"], [list(t) for t in s.top]))
 

@@ -191,7 +191,7 @@ class CueReader:
             zones = [(c, self.objects(c, s.nbegin, s.nend)) for c in cues]
             taken = {id(m) for _, objs in zones for m in objs}
             for cue, objects in zones:
-                if not objects:
+                if not objects or self.other_range(cue, taken):
                     continue
                 subject = self.route_subject(cue, s_index, taken, cues[0].begin)
                 for o in objects:
@@ -199,6 +199,12 @@ class CueReader:
                         out.append(self.rel._relation(self.seg, subject.entity, "connects", o.entity,
                                                       "route-statement", s.nbegin, s.nend))
         return out
+
+    def other_range(self, cue: Cue, taken: set[int]) -> bool:
+        """平潭至莆田的航线: a place right before 至 opens a range of what follows it, not of the
+        subject (unless that place ends a list of stops: 经A、B至C)."""
+        start = self.mention_ending(cue.begin)
+        return cue.word in RANGE_CUES and start is not None and id(start) not in taken
 
     def objects(self, cue: Cue, floor: int, ceiling: int) -> list[Mention]:
         if cue.role == "route":

@@ -99,11 +99,12 @@ class Relator:
             after = name[pos + length:pos + length + 1]
             if short and self.lex.names_feature(name, pos + length) and not self._place_at(name, pos + length, places):
                 break
-            if after == "港" and pos + length + 1 < len(name) and name[pos + length + 1] != "区":
-                pos += length + 1  # …江阴港|综合保税区: the place names the port, not the location
+            if places and after == "港" and pos + length + 1 < len(name) and name[pos + length + 1] != "区":
+                pos += length + 1  # 福州江阴港|综合保税区: the place names the port, not the location
                 continue
             places.append(key)
             pos += length
+        places += self._inner_places(name, pos, places)
         for m in re.finditer(r"[（(]([^）)]{2,8})[）)]", name):
             inner = self.gaz.leading_places(m.group(1))
             # 泉州白濑（安溪）: a place inside the leading one is more precise; 武平（思明）: a place
@@ -111,9 +112,14 @@ class Relator:
             if not places or all(any(self.gaz.is_within(p, q) for q in places) for p in inner):
                 places.extend(inner)
         part = re.search(r"(分园|片区|功能区)$", name)
-        if part and (own := self._trailing_places(name[: part.start()])):
+        own = self._trailing_places(name[: part.start()]) if part else []
+        if own and places and self.gaz.level(own[-1]) == 4 and not self.gaz.is_within(own[-1], places[-1]):
+            own = []  # 闽清县南山片区: a town's short form elsewhere (南山镇 of 延平区) is not this part's place
+        if own:
             # a part lies where its own name says, not where its parent's does: 厦门火炬园|漳州|分园
             return own[-1:]
+        if places:  # 仙游台湾农民创业园: a place abroad in a name placed at home names its partner
+            return places
         for n in range(2, 6):  # places abroad anywhere: 宏东毛里塔尼亚远洋渔业产业园
             for i in range(len(name) - n + 1):
                 for c in self.gaz.lookup(name[i:i + n]):
@@ -121,10 +127,29 @@ class Relator:
                         places.append(c.key)
         return places
 
+    def _inner_places(self, name: str, start: int, leading: list[str]) -> list[str]:
+        """County-level places later in a name (京东同安物流园 → 同安区; 龙岩高新区长汀产业园 → 长汀县),
+        when they lie inside the leading places (else they name a partner, 翔安云霄产业园). Not towns:
+        their short forms are too often common words."""
+        out: list[str] = []
+        for i in range(max(start, 1), len(name) - 1):
+            found = self._place_at(name, i, leading + out)
+            if found is None:
+                continue
+            key, length, short = found
+            after = name[i + length:i + length + 1]
+            if not 1 <= self.gaz.level(key) <= 3 or (short and self.lex.names_feature(name, i + length)) \
+                    or (after == "港" and name[i + length + 1:i + length + 2] != "区"):
+                continue
+            if all(self.gaz.is_within(key, p) for p in leading + out) and key not in leading + out:
+                out.append(key)
+        return out
+
     def _place_at(self, name: str, pos: int, previous: list[str]):
         """(key, length, is short form) of the place spelled at ``pos`` of ``name``, or None.
 
-        A town's short form counts after its county or city, or when only one town has it."""
+        A town's short form counts after its county or city, or when only one town has it (and no
+        other county stands before it)."""
         for n in range(min(len(name) - pos, 12), 1, -1):
             cands = [c for c in self.gaz.lookup(name[pos:pos + n]) if self.gaz.entities[c.key].type == "Region"]
             if not cands:
@@ -135,6 +160,8 @@ class Relator:
             towns = not inside and all(c.short and self.gaz.level(c.key) == 4 for c in cands)
             if towns and (len(cands) > 1 or surface in self.common_words or surface in self.lex.descriptors):
                 continue  # 金山 (three towns), 滨海, 松下: too ambiguous to place anything
+            if towns and previous and self.gaz.level(previous[-1]) == 3:
+                continue  # 闽清县南山片区: a town's short form after a county is that county's or none
             return cands[0].key, n, cands[0].short
         return None
 
