@@ -29,12 +29,15 @@ RULES = {
                        "泉州—厦门—漳州沿海大通道, 厦门漳州龙岩发展轴.",
     "route-abbreviation": "Endpoints read from place abbreviations in the name (福厦客专 → 福州, 厦门); "
                           "lower confidence, the endpoints are not written out.",
+    "document-scope": "A park or project a county's own plan names without a place lies in that county, a "
+                      "metro line a city's plan names in that city (the manifest's scope); lower confidence.",
     "membership": "The gazetteer lists the member cities of a planning region.",
     **CUE_RULES,
 }
 ABBREVIATION_CONFIDENCE = 0.5
 HOME_PROVINCE = "division/350000"  # 福建省
 SUPPORT_CONFIDENCE = 0.7
+SCOPE_CONFIDENCE = 0.5  # the plan's own county or city, not a place the sentence gives
 LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
                 "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
 _RANGE_LINK = re.compile(r"[至到—－\-–]")
@@ -334,7 +337,7 @@ class Relator:
                 ends = self.written_endpoints(after.group(1), allow_projects=True, mentions=mentions,
                                               offset=m.nend + 1)
             rule, confidence = "route-endpoints", 1.0
-            if not ends and e.kind in LINEAR_KINDS:
+            if not ends and (e.kind in LINEAR_KINDS or e.kind in self.cues.get(("connects", "subject-kind"), ())):
                 ends = self.abbreviated_endpoints(m.surface)
                 rule, confidence = "route-abbreviation", ABBREVIATION_CONFIDENCE
                 if not any(self.gaz.is_within(p, HOME_PROVINCE) for p in ends if p):
@@ -365,9 +368,8 @@ class Relator:
                 places = facility or (self.gaz.leading_places(part, towns=True) if i else self._trailing_places(part))
                 if bracket and places:
                     places = places + self.gaz.leading_places(bracket.group(1), towns=True)
-                if not places:
-                    return []
-                ends.append(self.most_specific(places) or places[-1])
+                if places:  # 浦梅铁路建宁至冠豸山段: the ends that are places (a mountain is not one)
+                    ends.append(self.most_specific(places) or places[-1])
             return ends
         places = self.gaz.leading_places(name) if side_by_side else []
         # two or more places side by side, none inside another: 厦门漳州龙岩发展轴
@@ -384,36 +386,60 @@ class Relator:
         return []
 
     def abbreviated_endpoints(self, name: str) -> list[str]:
-        """Endpoints read from abbreviations opening a route's name: 福厦客专, 沈海高速, 厦漳泉城际R1线.
+        """Endpoints read from abbreviations opening a route's name: 福厦客专, 沈海高速, 厦漳泉城际R1线,
+        厦漳龙发展轴 (a known route stem first, else one place per character).
 
         Only when the abbreviation is followed directly by the kind of route (branches such as
         复线/支线 and names built on a region, 厦漳泉大都市区快速路, say nothing of endpoints)."""
         if name.endswith(_BRANCHES):
             return []
         stem = next((x for x in sorted(self.lex.route_abbreviations, key=len, reverse=True) if name.startswith(x)), "")
-        if stem:
-            ends = [self.gaz.key_of(p) for p in self.lex.route_abbreviations[stem]]
-        else:
-            run = self.lex.abbreviation_run(name)
-            if run < 2 or self.gaz.leading_places(name[:run]):
-                return []
-            stem = name[:run]
-            ends = [self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in stem]
-        rest = re.sub(r"^城际", "", name[len(stem):])
-        rest = re.sub(r"([A-Z]\d+|\d+号)?线?$", "", rest) if rest.startswith("轨道") or re.match(r"[A-Z]\d+线$", rest) else rest
-        if rest and rest not in self.lex.suffixes:
+        if stem and self._names_route(name[len(stem):]):
+            return [e for e in (self.gaz.key_of(p) for p in self.lex.route_abbreviations[stem]) if e]
+        run = self.lex.abbreviation_run(name)
+        if run < 2 or self.gaz.leading_places(name[:run]) or not self._names_route(name[run:]):
             return []
-        return [e for e in ends if e]
+        return [e for e in (self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in name[:run]) if e]
+
+    def _names_route(self, rest: str) -> bool:
+        """Whether what follows an abbreviation is only the kind of route (城际R1线, 高速, 发展轴)."""
+        rest = re.sub(r"^城际", "", rest)
+        if rest.startswith("轨道") or re.match(r"[A-Z]\d+线$", rest):
+            rest = re.sub(r"([A-Z]\d+|\d+号)?线?$", "", rest)
+        return not rest or rest in self.lex.suffixes
 
     # --------------------------------------------------------------- driver
     def relate(self, seg: Segmented, mentions: list[Mention], entities: dict[str, Entity]) -> list[Relation]:
         mentions = [m for m in mentions if m.entity in entities]
-        return (self.located_from_names(seg, mentions, entities)
-                + self.located_from_qualifiers(seg, mentions)
-                + self.sentence_relations(seg, mentions)
-                + self.responsibility_lines(seg, mentions)
-                + self.management_committees(seg, mentions, entities)
-                + self.endpoints(seg, mentions, entities))
+        found = (self.located_from_names(seg, mentions, entities)
+                 + self.located_from_qualifiers(seg, mentions)
+                 + self.sentence_relations(seg, mentions)
+                 + self.responsibility_lines(seg, mentions)
+                 + self.management_committees(seg, mentions, entities)
+                 + self.endpoints(seg, mentions, entities))
+        return found + self.located_by_scope(seg, mentions, entities, found)
+
+    def located_by_scope(self, seg, mentions: list[Mention], entities: dict[str, Entity],
+                         found: list[Relation]) -> list[Relation]:
+        """A park or a (not linear) project that a county's own plan names without any place lies
+        in that county (the plan of 仓山区 builds its 城门水厂 in 仓山区), and a metro line that a
+        city's plan names lies in that city (the kinds are in ``relation_cues.csv``)."""
+        scope = self.most_specific(self.gaz.only_places(seg.doc.scope.strip())) if seg.doc.scope else ""
+        if not scope or self.gaz.level(scope) not in (2, 3):
+            return []
+        city_kinds = self.cues.get(("locatedIn", "city-kind"), ())
+        placed = {r.subject for r in found if r.predicate in ("locatedIn", "connects")}
+        out: dict[str, Relation] = {}
+        for m in mentions:
+            e = entities.get(m.entity)
+            if e is None or e.type not in ("Park", "Project") or e.parent or e.key in placed or e.key in out:
+                continue
+            # a city's plan names the province's and its neighbours' works too: only what stays in a city
+            if e.kind not in city_kinds and (self.gaz.level(scope) != 3 or e.kind in LINEAR_KINDS):
+                continue
+            out[e.key] = self._relation(seg, e.key, "locatedIn", scope, "document-scope", m.nbegin, m.nend,
+                                        SCOPE_CONFIDENCE)
+        return list(out.values())
 
     def sentence_relations(self, seg: Segmented, mentions: list[Mention]) -> list[Relation]:
         """Relations a sentence states with a cue word (``cues.py``)."""
