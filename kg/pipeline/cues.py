@@ -232,8 +232,9 @@ class CueReader:
             before = [m for m in before if len(self.text[m.nend:cue.begin].strip()) > 2]
         if before:  # in the cue's clause, or the one an earlier clause named (建设A铁路，途经B)
             return before[-1]
+        # 该线北接A (a word standing for it) or 即“A—B—C” opening the sentence: a recent sentence's route
         if not before and self.stands_for_subject(s.nbegin, self._first_word_end(s.nbegin, first_cue),
-                                                  allow_empty=False):
+                                                  allow_empty=not self.text[s.nbegin:first_cue].strip()):
             return self.topic(s_index, self.can_connect)
         return None
 
