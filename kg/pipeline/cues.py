@@ -30,9 +30,11 @@ AGENT_REACH = 30  # how far before 负责 an agency may stand
 TARGET_TYPES = ("Park", "Project", "Corridor")
 LIST_JOINERS = "、和及与或—－-–~～至到“”\"'‘’ 　"
 QUALIFIER_JOINERS = ("上的", "的")  # 京九线上的赣州东站, 福建的福厦高铁: the first names where the second is
+BETWEEN_WORDS = ("之间", "中间", "交界")  # 位于A和B之间: in neither
 BORDER_WORDS = ("境内", "境", "界", "省内", "市内")  # 进入福建省境内: a border crossed, not an end
 MAX_TOPIC_SENTENCES = 5
 RANGE_CUES = ("至", "到")
+OPENERS = re.compile(r"\s*(据规划|据介绍|目前|同时|此外|届时|建成后)[,，]?\s*")  # before the subject of a sentence
 OBJECT_TYPES = ("Region", "Project")
 
 
@@ -92,7 +94,7 @@ class CueReader:
         while pos < end:
             m = self.mention_at(pos)
             if m is None or m.type not in types:
-                unknown = self._unknown_item(pos, end) if items else 0  # a place the gazetteer lacks: the list goes on
+                unknown = self._unknown_item(pos, end, first=not items)  # a place the gazetteer lacks: the list goes on
                 if not unknown:
                     break
                 pos = unknown
@@ -111,13 +113,18 @@ class CueReader:
                 pos = self._skip(pos + (bracket.end() if bracket else 0), end, LIST_JOINERS + ",，")
         return self._without_qualifiers(items)
 
-    def _unknown_item(self, pos: int, end: int) -> int:
-        """Where the list goes on after an unknown short item (A、unknown、B), or 0."""
+    def _unknown_item(self, pos: int, end: int, first: bool) -> int:
+        """Where the list goes on after an unknown short item (A、unknown、B; 沪昆、九景衢铁路), or 0.
+
+        An unknown first item must be a bare short name followed by 、 and a name."""
         m = re.compile(r"[\u4e00-\u9fff]{1,6}?(、|和|及|[,，](?=.))").match(self.text, pos, end)
         if not m or any(self.mention_over(i) for i in range(pos, m.end(1) - 1)):
             return 0
         after = m.end()
         if m.group(1) in ",，" and not self.mention_at(after):
+            return 0
+        if first and (m.group(1) != "、" or m.end(1) - 1 - pos > 4 or not self.mention_at(after)
+                      or any(w in m.group() for w in self.rel.lex.suffixes)):
             return 0
         return after
 
@@ -173,7 +180,8 @@ class CueReader:
 
     def stands_for_subject(self, begin: int, end: int, *, allow_empty: bool) -> bool:
         """Whether ``text[begin:end]`` is only a word standing for the subject (该线, 项目, 产业园)."""
-        words = re.sub(r"^(据规划|目前|同时|此外|届时|建成后)[,，]?", "", self.text[begin:end].strip())
+        words = self.text[begin:end].strip()
+        words = words[OPENERS.match(words).end():] if OPENERS.match(words) else words
         if not words:
             return allow_empty
         if words in self.cues.get(("connects", "subject"), ()):
@@ -249,7 +257,9 @@ class CueReader:
         return self.outer[i] if i >= 0 and self.outer[i].nend == pos else None
 
     def _first_word_end(self, begin: int, cue: int) -> int:
-        """End of what opens the sentence before the cue (up to a clause end or 从/自/由)."""
+        """End of what opens the sentence before the cue (据规划, skipped; up to a clause end or 从/自/由)."""
+        opener = OPENERS.match(self.text, begin, cue)
+        begin = opener.end() if opener else begin
         end = self.clause_end(begin, cue)
         m = re.search(r"[从自由以在]", self.text[begin:end])
         return begin + m.start() if m else end
@@ -258,16 +268,35 @@ class CueReader:
         out: list[Relation] = []
         for s_index, s in enumerate(self.seg.sentences):
             for cue in self.cues_in(s.nbegin, s.nend, ("located",)):
-                places = [m for m in self.items_after(cue.end, s.nend, ("Region",), borders=False)]
-                place = self.rel.most_specific([p.entity for p in places]) or (places[-1].entity if places else "")
+                places = self.items_after(self.place_start(cue.end, s.nend), s.nend, ("Region",), borders=False)
                 subject = self.located_subject(cue, places, s_index)
-                if not place or subject is None or subject.entity == place:
+                if subject is None or (places and self.text.startswith(BETWEEN_WORDS, places[-1].nend)):
                     continue
-                official = not subject.entity.startswith("division/") or place in self.rel.gaz.ancestors(subject.entity)
-                if official and not self.rel.gaz.is_within(place, subject.entity):
-                    out.append(self.rel._relation(self.seg, subject.entity, "locatedIn", place,
-                                                  "located-statement", s.nbegin, s.nend))
+                for place in self.containers([p.entity for p in places]):
+                    official = not subject.entity.startswith("division/") or \
+                        place in self.rel.gaz.ancestors(subject.entity)  # the hierarchy is not up for debate
+                    if subject.entity != place and official and not self.rel.gaz.is_within(place, subject.entity):
+                        out.append(self.rel._relation(self.seg, subject.entity, "locatedIn", place,
+                                                      "located-statement", s.nbegin, s.nend))
         return out
+
+    def place_start(self, pos: int, end: int) -> int:
+        """Where the place after 位于 starts: past a short description (位于城区南部A镇)."""
+        for i in range(pos, min(pos + 7, end)):
+            if self.text[i] in CLAUSE_END:
+                break
+            m = self.mention_at(i)
+            if m is not None:
+                return i if m.type == "Region" else pos
+        return pos
+
+    def containers(self, places: list[str]) -> list[str]:
+        """The deepest of places on one chain (福建省南平市 → 南平市), or each of places side by side
+        (地处A和B境内: it lies in both)."""
+        deepest = self.rel.most_specific(places)
+        if deepest:
+            return [deepest]
+        return [p for p in dict.fromkeys(places) if not any(q != p and self.rel.gaz.is_within(q, p) for q in places)]
 
     def located_subject(self, cue: Cue, places: list[Mention], s_index: int) -> Mention | None:
         s = self.seg.sentences[s_index]
