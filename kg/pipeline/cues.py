@@ -34,6 +34,7 @@ BETWEEN_WORDS = ("之间", "中间", "交界")  # 位于A和B之间: in neither
 BORDER_WORDS = ("境内", "境", "界", "省内", "市内")  # 进入福建省境内: a border crossed, not an end
 MAX_TOPIC_SENTENCES = 5
 RANGE_CUES = ("至", "到")
+MAX_VERB_GAP = 4  # 在福清|投资|建设: words between the place and the verb
 OPENERS = re.compile(r"\s*(据规划|据介绍|目前|同时|此外|届时|建成后)[,，]?\s*")  # before the subject of a sentence
 OBJECT_TYPES = ("Region", "Project")
 
@@ -277,6 +278,32 @@ class CueReader:
                         place in self.rel.gaz.ancestors(subject.entity)  # the hierarchy is not up for debate
                     if subject.entity != place and official and not self.rel.gaz.is_within(place, subject.entity):
                         out.append(self.rel._relation(self.seg, subject.entity, "locatedIn", place,
+                                                      "located-statement", s.nbegin, s.nend))
+        return out
+
+    def located_at(self) -> list[Relation]:
+        """在A县（规划）建设B: B lies in A县."""
+        out: list[Relation] = []
+        verbs = self.cues.get(("locatedIn", "at-verb"), ())
+        for s in self.seg.sentences:
+            for cue in self.cues_in(s.nbegin, s.nend, ("at",)):
+                end = self.clause_end(cue.end, s.nend)
+                places = self.items_after(cue.end, end, ("Region",), borders=False)
+                if not places:
+                    continue
+                rest = self.text[places[-1].nend:end]
+                verb = next((v for v in verbs if 0 <= rest.find(v) <= MAX_VERB_GAP), "")
+                if not verb:
+                    continue
+                after = places[-1].nend + rest.find(verb) + len(verb)
+                lo, hi = bisect.bisect_left(self.starts, after), bisect.bisect_left(self.starts, end)
+                built = next((m for m in self.outer[lo:hi] if m.type in TARGET_TYPES), None)
+                if built is not None and (built.nbegin - after > MAX_VERB_GAP
+                                          or self.text[built.nend:built.nend + 1] not in CLAUSE_END + "、和及等"):
+                    built = None  # 在平潭设立福州机场|城市候机楼: the name is only part of what is built
+                for place in self.containers([p.entity for p in places]) if built else ():
+                    if built.entity != place and not self.rel.gaz.is_within(place, built.entity):
+                        out.append(self.rel._relation(self.seg, built.entity, "locatedIn", place,
                                                       "located-statement", s.nbegin, s.nend))
         return out
 

@@ -444,7 +444,7 @@ class Relator:
     def sentence_relations(self, seg: Segmented, mentions: list[Mention]) -> list[Relation]:
         """Relations a sentence states with a cue word (``cues.py``)."""
         reader = CueReader(self, seg, mentions)
-        return reader.located() + reader.connects() + reader.responsible()
+        return reader.located() + reader.located_at() + reader.connects() + reader.responsible()
 
     def gazetteer_relations(self, entities: dict[str, Entity]) -> list[Relation]:
         out = []
