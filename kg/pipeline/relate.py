@@ -369,7 +369,7 @@ class Relator:
                 if bracket and places:
                     places = places + self.gaz.leading_places(bracket.group(1), towns=True)
                 if places:  # 浦梅铁路建宁至冠豸山段: the ends that are places (a mountain is not one)
-                    ends.append(self.most_specific(places) or places[-1])
+                    ends.append(self.most_specific(self._chain(places)))
             return ends
         places = self.gaz.leading_places(name) if side_by_side else []
         # two or more places side by side, none inside another: 厦门漳州龙岩发展轴
@@ -377,6 +377,16 @@ class Relator:
                                     for i, a in enumerate(places) for b in places[i + 1:]):
             return places
         return []
+
+    def _chain(self, places: list[str]) -> list[str]:
+        """The places as written while each lies in the one before: 莆田滨海 → [莆田市] (the 滨海街道
+        of Xiamen is not in Putian, so 滨海 there is a description, not that place)."""
+        chain = places[:1]
+        for p in places[1:]:
+            if not self.gaz.is_within(p, chain[-1]):
+                break
+            chain.append(p)
+        return chain
 
     def _trailing_places(self, part: str) -> list[str]:
         """Places at the end of the text before 至: 厦漳环城高速厦门海沧 → 厦门市, 海沧区."""
