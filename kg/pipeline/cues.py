@@ -5,9 +5,10 @@
   earlier in the sentence, or, after a word standing for it (该线, 线路, 该项目), the route a recent
   sentence opened with.
 * ``locatedIn``: 位于 / 地处 / 坐落于 followed by places, for the name before the cue, the name the
-  cue phrase qualifies (地处A境内的B), or the one a recent sentence opened with (该项目位于A县).
-* ``responsibleFor``: 由X牵头 / X负责 / X为责任主体 (the things named in the sentence) and label lines
-  such as 牵头单位：X (the things named in the item the line closes) are read in ``relate``.
+  cue phrase qualifies (地处A境内的B), or the one a recent sentence opened with (该项目位于A县);
+  在A（规划）建设B.
+* ``responsibleFor``: 由X牵头（推进A） / A由X管理 / X负责A / X是A的责任主体, for the things the
+  sentence names (label lines such as 牵头单位：X are read with the responsibility lines in ``relate``).
 """
 from __future__ import annotations
 
@@ -37,6 +38,21 @@ RANGE_CUES = ("至", "到")
 MAX_VERB_GAP = 4  # 在福清|投资|建设: words between the place and the verb
 OPENERS = re.compile(r"\s*(据规划|据介绍|目前|同时|此外|届时|建成后)[,，]?\s*")  # before the subject of a sentence
 OBJECT_TYPES = ("Region", "Project")
+KIND_ROLES = ("subject-kind", "city-kind")  # rows of relation_cues.csv naming kinds, not words
+_UNKNOWN_ITEM = re.compile(r"[\u4e00-\u9fff]{1,6}?(、|和|及|[,，](?=.))")
+
+
+def _outermost(mentions: list[Mention]) -> list[Mention]:
+    """The mentions not nested in a longer one, from mentions sorted by (begin, -end)."""
+    out: list[Mention] = []
+    reach, span = -1, (-1, -1)
+    for m in mentions:
+        if m.nend <= reach and (m.nbegin, m.nend) != span:
+            continue
+        out.append(m)
+        if m.nend > reach:
+            reach, span = m.nend, (m.nbegin, m.nend)
+    return out
 
 
 @dataclass(frozen=True)
@@ -54,16 +70,15 @@ class CueReader:
         self.rel, self.seg, self.text = relator, seg, seg.text
         self.cues = load_relation_cues()
         self.subject_kinds = frozenset(self.cues.get(("connects", "subject-kind"), ()))
-        nested = {id(m) for m in mentions for o in mentions if o is not m and o.nbegin <= m.nbegin
-                  and m.nend <= o.nend and (o.nbegin, o.nend) != (m.nbegin, m.nend)}
-        self.outer = sorted((m for m in mentions if id(m) not in nested), key=lambda m: (m.nbegin, -m.nend))
         self.mentions = sorted(mentions, key=lambda m: (m.nbegin, -m.nend))
+        self.mention_starts = [m.nbegin for m in self.mentions]
+        self.outer = _outermost(self.mentions)
         self.starts = [m.nbegin for m in self.outer]
 
     # ----------------------------------------------------------- reading
     @cached_property
     def _pattern(self) -> re.Pattern:
-        words = sorted({w for (_, role), ws in self.cues.items() if role != "subject-kind" for w in ws},
+        words = sorted({w for (_, role), ws in self.cues.items() if role not in KIND_ROLES for w in ws},
                        key=lambda w: (-len(w), w))
         return re.compile("|".join(map(re.escape, words)))
 
@@ -118,7 +133,7 @@ class CueReader:
         """Where the list goes on after an unknown short item (A、unknown、B; 沪昆、九景衢铁路), or 0.
 
         An unknown first item must be a bare short name followed by 、 and a name."""
-        m = re.compile(r"[\u4e00-\u9fff]{1,6}?(、|和|及|[,，](?=.))").match(self.text, pos, end)
+        m = _UNKNOWN_ITEM.match(self.text, pos, end)
         if not m or any(self.mention_over(i) for i in range(pos, m.end(1) - 1)):
             return 0
         after = m.end()
@@ -344,8 +359,10 @@ class CueReader:
     def responsible(self) -> list[Relation]:
         out: dict[tuple[str, str, int], Relation] = {}
         for s in self.seg.sentences:
-            inside = [m for m in self.mentions if s.nbegin <= m.nbegin < s.nend]
-            for cue in self.cues_in(s.nbegin, s.nend, ("lead-before", "lead-after", "owner")):
+            cues = self.cues_in(s.nbegin, s.nend, ("lead-before", "lead-after", "owner"))
+            lo, hi = bisect.bisect_left(self.mention_starts, s.nbegin), bisect.bisect_left(self.mention_starts, s.nend)
+            inside = self.mentions[lo:hi] if cues else []
+            for cue in cues:
                 agents, targets = self.parties(cue, s, inside)
                 targets = [t for t in targets if not any(t is not u and u.nbegin <= t.nbegin and t.nend <= u.nend
                                                          and u.type == t.type for u in targets)]
