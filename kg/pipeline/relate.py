@@ -22,8 +22,9 @@ RULES = {
     "section-place": "A section named after the place it runs through: 京台高速公路南平段, 某工程（厦门段）, 某铁路（福建境内段）.",
     "qualified-place": "A place written right after the place containing it: 宁德市蕉城区, 厦门海沧.",
     "located-statement": "The text says so: X位于Y境内, 地处Y的X, 该项目位于Y (the same or a recent sentence names X).",
-    "responsibility-line": "A （责任单位：…） or （配合单位：…） line names the agencies responsible for the "
-                           "projects, parks and corridors of the numbered item it closes.",
+    "responsibility-line": "A （责任单位：…） or （配合单位：…） line, or a 牵头单位：… line, names the agencies "
+                           "responsible for the projects, parks and corridors of the numbered item it closes; "
+                           "a table's 责任单位 column those of its row.",
     "management-committee": "An administrative committee (X管委会) is responsible for X.",
     "route-endpoints": "Endpoints written in or after the name: 安溪至厦门高速公路, 城际铁路F1线（福州—长乐机场）, "
                        "泉州—厦门—漳州沿海大通道, 厦门漳州龙岩发展轴.",
@@ -281,6 +282,38 @@ class Relator:
                                               SUPPORT_CONFIDENCE if support else 1.0))
         return sorted(out, key=lambda o: o.begin)
 
+    def responsibility_columns(self, seg, mentions: list[Mention]) -> list[Relation]:
+        """A table whose header has a 责任单位 / 牵头单位 column: the agencies of that cell in each
+        row are responsible for the projects, parks and corridors of the row."""
+        out: list[Relation] = []
+        labels = self.cues.get(("responsibleFor", "label"), ()) + self.cues.get(("responsibleFor", "support"), ())
+        text, pos, column, support = seg.text, 0, -1, False
+        for line in text.split("\n"):
+            begin, pos = pos, pos + len(line) + 1
+            cells = line.split("\t")
+            if len(cells) < 2:
+                column = -1  # the table ended
+                continue
+            header = [i for i, c in enumerate(cells) if c.strip() in labels]
+            if header:
+                column = header[0]
+                support = cells[column].strip() in self.cues.get(("responsibleFor", "support"), ())
+                continue
+            if not 0 <= column < len(cells):
+                continue
+            cell_begin = begin + sum(len(c) + 1 for c in cells[:column])
+            cell_end = cell_begin + len(cells[column])
+            row = [m for m in mentions if begin <= m.nbegin < begin + len(line)]
+            agents = [m for m in row if m.type == "Agency" and cell_begin <= m.nbegin < cell_end]
+            targets = [m for m in row if m.type in ("Park", "Project", "Corridor")
+                       and not cell_begin <= m.nbegin < cell_end]
+            for a in agents:
+                for t in targets:
+                    out.append(self._relation(seg, a.entity, "responsibleFor", t.entity, "responsibility-line",
+                                              begin, begin + len(line), SUPPORT_CONFIDENCE if support else 1.0,
+                                              whole_sentence=False))
+        return out
+
     def _label_pattern(self) -> re.Pattern:
         words = self.cues.get(("responsibleFor", "label"), ()) + self.cues.get(("responsibleFor", "support"), ())
         alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
@@ -425,6 +458,7 @@ class Relator:
                  + self.located_from_qualifiers(seg, mentions)
                  + self.sentence_relations(seg, mentions)
                  + self.responsibility_lines(seg, mentions)
+                 + self.responsibility_columns(seg, mentions)
                  + self.management_committees(seg, mentions, entities)
                  + self.endpoints(seg, mentions, entities))
         return found + self.located_by_scope(seg, mentions, entities, found)

@@ -24,7 +24,7 @@ ROWS = _rows()
 def read_edges(tmp_path_factory):
     """Every text of the table as one document of a corpus built once: {text: {(s, p, o)}}."""
     texts = list(dict.fromkeys(r["text"] for r in ROWS))
-    files = {f"t{i:02d}.txt": "标题\n" + t.replace("\\n", "\n") + "\n" for i, t in enumerate(texts)}
+    files = {f"t{i:02d}.txt": "标题\n" + t.replace("\\n", "\n").replace("\\t", "\t") + "\n" for i, t in enumerate(texts)}
     corpus = build_texts(tmp_path_factory.mktemp("cues"), files)
     names = {k: e.name for k, e in corpus.entities.items()}
     edges = {t: set() for t in texts}
