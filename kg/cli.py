@@ -214,6 +214,8 @@ def stats(graph: Path | None, top: int):
     click.echo(f"{printable(str(graph or DEFAULT_GRAPH))}: {s.triples} triples, the ontology's included\n")
     click.echo(format_table(["type", "entities"], [[t, n] for t, n in s.entities.items()]) + "\n")
     click.echo(format_table(["relation", "edges"], [[p, n] for p, n in s.relations.items()]) + "\n")
+    click.echo(f"parks, projects and corridors with neither locatedIn nor connects: {s.placeable - s.placed} of "
+               f"{s.placeable} ({s.unplaced_share:.1%})\n")
     click.echo(format_table(["document", "title", "mentions"], [list(d) for d in s.documents]) + "\n")
     click.echo(format_table(["entity", "type", "degree"], [list(t) for t in s.top]))
 
@@ -286,6 +288,10 @@ def evaluate(gold_dir: Path, graph: Path | None, corpus_dir: Path | None, detail
     click.echo(format_table(["item", "P", "correct/predicted", "R", "found/required", "F1"], rows))
     click.echo("predicted: items of the graph inside the annotated chunks; required: gold items not marked "
                "optional (a prediction may also match an optional gold item, so predicted can exceed required)")
+    found = sum(result.found_by.values())
+    origins = ", ".join(f"{n} {k}" for k, n in sorted(result.found_by.items()))
+    click.echo(f"\nfound entities from curated name lists: {result.found_by.get('curated name list', 0)} of {found} "
+               f"({result.curated_share:.1%}; {origins or 'none'})")
     if details:
         for title, items in (("missed", result.missed), ("spurious", result.spurious)):
             for key in sorted(items):

@@ -168,3 +168,19 @@ def _by_kind(rows: list[dict[str, str]]) -> dict[str, tuple[str, ...]]:
     for r in rows:
         out.setdefault(r["kind"], []).append(r["word"])
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=4)
+def load_relation_cues(directory: Path = LEXICON_DIR) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The cue words of ``relation_cues.csv`` by (relation, role), longest first (连接线 before 连接).
+
+    Raises:
+        DataFileError: a row names an unknown relation.
+    """
+    path = directory / "relation_cues.csv"
+    cues: dict[tuple[str, str], list[str]] = {}
+    for r in read_table(path, ("relation", "cue", "role")):
+        if r["relation"] not in ("locatedIn", "responsibleFor", "connects"):
+            raise DataFileError(f"{path}: {r['cue']}: unknown relation {r['relation']!r}")
+        cues.setdefault((r["relation"], r["role"]), []).append(r["cue"])
+    return {key: tuple(sorted(words, key=lambda w: (-len(w), w))) for key, words in cues.items()}

@@ -65,11 +65,22 @@ class Score:
                      self.required + other.required, self.found + other.found)
 
 
+CURATED = "curated name list"
+
+
 @dataclass
 class Evaluation:
     scores: dict[str, Score]  # ent:Park, rel:locatedIn …
     missed: dict[str, list[str]] = field(default_factory=dict)
     spurious: dict[str, list[str]] = field(default_factory=dict)
+    # found gold entities by origin: rules | official list | curated name list (see ``_origin``)
+    found_by: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def curated_share(self) -> float:
+        """The share of found gold entities that only a curated name list found (issue 11: keep < 10 %)."""
+        total = sum(self.found_by.values())
+        return self.found_by.get(CURATED, 0) / total if total else 0.0
 
     def total(self, prefix: str) -> Score:
         out = Score()
@@ -84,7 +95,8 @@ class Evaluation:
                     "predicted": s.predicted, "correct": s.correct, "required": s.required, "found": s.found}
         return {"entities": row(self.total("ent")), "relations": row(self.total("rel")),
                 "by_key": {k: row(s) for k, s in self.scores.items()}, "missed": self.missed,
-                "spurious": self.spurious}
+                "spurious": self.spurious, "found_by": self.found_by,
+                "curated_share": round(self.curated_share, 3)}
 
 
 class _GraphView:
@@ -119,21 +131,26 @@ class _GraphView:
             if v.rsplit("/", 1)[-1] in stems:
                 contexts[r["c"].value] = v.rsplit("/", 1)[-1]
         self.mentions = []
-        for r in q(f"""SELECT ?b ?e ?c ?ent WHERE {{ ?m <{_NIF}beginIndex> ?b ; <{_NIF}endIndex> ?e ;
-                       <{_NIF}referenceContext> ?c ; <{_ITS}taIdentRef> ?ent }}"""):
+        for r in q(f"""SELECT ?b ?e ?c ?ent ?rule WHERE {{ ?m <{_NIF}beginIndex> ?b ; <{_NIF}endIndex> ?e ;
+                       <{_NIF}referenceContext> ?c ; <{_ITS}taIdentRef> ?ent
+                       OPTIONAL {{ ?m <{_PROV}wasGeneratedBy> ?rule }} }}"""):
             if r["c"].value in contexts:
-                self.mentions.append((contexts[r["c"].value], int(r["b"].value), int(r["e"].value), r["ent"].value))
+                rule = _local(r["rule"].value) if r["rule"] else ""
+                self.mentions.append((contexts[r["c"].value], int(r["b"].value), int(r["e"].value), r["ent"].value,
+                                      rule))
         self.asserted = defaultdict(set)
         for r in q("SELECT ?h ?p ?t WHERE { ?h ?p ?t FILTER(isIRI(?t)) }"):
             if _local(r["p"].value) in RELATIONS:
                 self.asserted[_local(r["p"].value)].add((r["h"].value, r["t"].value))
         self.evidenced = []
-        for r in q(f"""SELECT ?h ?p ?t ?b ?c WHERE {{ ?st <{_RDF}subject> ?h ; <{_RDF}predicate> ?p ;
+        for r in q(f"""SELECT ?h ?p ?t ?b ?c ?rule WHERE {{ ?st <{_RDF}subject> ?h ; <{_RDF}predicate> ?p ;
                        <{_RDF}object> ?t ; <{_PROV}wasDerivedFrom> ?ev .
-                       ?ev <{_NIF}beginIndex> ?b ; <{_NIF}referenceContext> ?c }}"""):
+                       ?ev <{_NIF}beginIndex> ?b ; <{_NIF}referenceContext> ?c
+                       OPTIONAL {{ ?st <{_PROV}wasGeneratedBy> ?rule }} }}"""):
             if _local(r["p"].value) in RELATIONS and r["c"].value in contexts:
                 self.evidenced.append((_local(r["p"].value), r["h"].value, r["t"].value,
-                                       contexts[r["c"].value], int(r["b"].value)))
+                                       contexts[r["c"].value], int(r["b"].value),
+                                       _local(r["rule"].value) if r["rule"] else ""))
         self.parents = defaultdict(set)
         for h, t in self.asserted["locatedIn"]:
             self.parents[h].add(t)
@@ -193,138 +210,208 @@ def load_gold(gold_dir: Path) -> dict[str, tuple[dict, dict]]:
     return chunks
 
 
-def evaluate(store, gold_dir: Path, corpus_dir: Path) -> Evaluation:
-    """Score the graph in ``store`` against the gold chunks of ``gold_dir``."""
-    chunks = load_gold(Path(gold_dir))
+def _chunk_texts(chunks: dict, corpus_dir: Path) -> dict[str, str]:
     texts = {}
     for cid, (m, _) in chunks.items():
-        path = Path(corpus_dir) / f"{m['doc']}.txt"
+        path = corpus_dir / f"{m['doc']}.txt"
         if not path.exists():
             raise KgError(f"{path}: the document of gold chunk {cid} is not in the corpus")
         texts[m["doc"]] = path.read_text(encoding="utf-8")
-    g = _GraphView(store, set(texts))
-    forms_of_division, division_parent = _official_hierarchy()
-    counts: dict[str, Counter] = defaultdict(Counter)
-    missed: dict[str, list[str]] = defaultdict(list)
-    spurious: dict[str, list[str]] = defaultdict(list)
+    return texts
 
-    def division_of(forms: set[str]) -> str | None:
-        return next((n for n, fs in forms_of_division.items() if fs & forms), None)
 
-    def division_ancestor_forms(name: str | None) -> set[str]:
+class _Hierarchy:
+    """The official divisions: which surface forms name one, and the forms of its ancestors."""
+
+    def __init__(self):
+        self.forms, self.parent = _official_hierarchy()
+
+    def division_of(self, forms: set[str]) -> str | None:
+        return next((n for n, fs in self.forms.items() if fs & forms), None)
+
+    def ancestor_forms(self, name: str | None) -> set[str]:
         out = set()
-        while name and name in division_parent:
-            name = division_parent[name]
-            out |= forms_of_division[name]
+        while name and name in self.parent:
+            name = self.parent[name]
+            out |= self.forms[name]
         return out
 
-    for cid, (m, gold) in chunks.items():
-        doc, c0, c1 = m["doc"], m["char_start"], m["char_end"]
-        text = texts[doc][c0:c1]
-        gold_entities = {e["name"]: e for e in gold["entities"]}
-        gold_forms = {n: {n} | set(e["aliases"]) for n, e in gold_entities.items()}
 
-        def matches(entity: str) -> tuple[list[str], list[str]]:
-            labels, types = g.labels.get(entity, set()), g.types.get(entity, set())
-            hits = [n for n, fs in gold_forms.items() if fs & labels]
-            return [n for n in hits if gold_entities[n]["type"] in types], hits
+@dataclass
+class _Tally:
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    missed: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    spurious: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    found_by_rule: Counter = field(default_factory=Counter)
 
-        def graph_entities(name: str) -> set[str]:
-            forms, type_ = gold_forms[name], gold_entities[name]["type"]
-            return {e for e, ls in g.labels.items() if ls & forms and type_ in g.types.get(e, ())}
 
-        mentioned = {ent for d, b, _, ent in g.mentions if d == doc and c0 <= b < c1}
-        for name, e in gold_entities.items():
+class _Chunk:
+    """One annotated chunk scored against the graph (the four halves of the matching rules)."""
+
+    def __init__(self, cid: str, doc: str, c0: int, c1: int, text: str, gold: dict, g: "_GraphView",
+                 hierarchy: _Hierarchy):
+        self.cid, self.doc, self.c0, self.c1, self.text, self.g, self.hier = cid, doc, c0, c1, text, g, hierarchy
+        self.entities = {e["name"]: e for e in gold["entities"]}
+        self.forms = {n: {n} | set(e["aliases"]) for n, e in self.entities.items()}
+        self.relations = gold["relations"]
+        self.parents = defaultdict(set)
+        for r in self.relations:
+            if r["rel"] == "locatedIn":
+                self.parents[r["head"]].add(r["tail"])
+
+    def inside(self, doc: str, begin: int) -> bool:
+        return doc == self.doc and self.c0 <= begin < self.c1
+
+    def matches(self, entity: str) -> tuple[list[str], list[str]]:
+        """Gold names the entity matches with its type, and by label alone."""
+        labels, types = self.g.labels.get(entity, set()), self.g.types.get(entity, set())
+        hits = [n for n, fs in self.forms.items() if fs & labels]
+        return [n for n in hits if self.entities[n]["type"] in types], hits
+
+    def graph_entities(self, name: str) -> set[str]:
+        forms, type_ = self.forms[name], self.entities[name]["type"]
+        return {e for e, ls in self.g.labels.items() if ls & forms and type_ in self.g.types.get(e, ())}
+
+    def entity_recall(self, t: _Tally) -> None:
+        rules_of = defaultdict(set)
+        for d, b, _, ent, rule in self.g.mentions:
+            if self.inside(d, b):
+                rules_of[ent].add(rule)
+        for name, e in self.entities.items():
             if e.get("optional"):
                 continue
             key = "ent:" + e["type"]
-            counts[key]["required"] += 1
-            if graph_entities(name) & mentioned:
-                counts[key]["found"] += 1
+            t.counts[key]["required"] += 1
+            found = self.graph_entities(name) & set(rules_of)
+            if found:
+                t.counts[key]["found"] += 1
+                t.found_by_rule[_origin(found, rules_of)] += 1
             else:
-                missed[key].append(f"{cid}: {name}")
-        long_spans = [(c0 + i, c0 + i + len(f)) for n in gold_entities for f in gold_forms[n]
-                      for i in _find_all(text, f)]
+                t.missed[key].append(f"{self.cid}: {name}")
+
+    def entity_precision(self, t: _Tally) -> None:
+        long_spans = [(self.c0 + i, self.c0 + i + len(f)) for n in self.entities for f in self.forms[n]
+                      for i in _find_all(self.text, f)]
         seen = set()
-        for d, b, e_, ent in sorted(g.mentions):
-            if d != doc or not c0 <= b < c1 or ent in seen or not g.types.get(ent):
+        for d, b, e_, ent, _ in sorted(self.g.mentions):
+            if not self.inside(d, b) or ent in seen or not self.g.types.get(ent):
                 continue
-            typed, hits = matches(ent)
-            if not typed and any(s <= b and e_ <= t and t - s > e_ - b for s, t in long_spans):
-                continue
+            typed, hits = self.matches(ent)
+            if not typed and any(s <= b and e_ <= t_ and t_ - s > e_ - b for s, t_ in long_spans):
+                continue  # nested inside a longer gold surface form
             seen.add(ent)
-            for t in sorted(g.types[ent]):
-                key = "ent:" + t
-                counts[key]["predicted"] += 1
-                if any(gold_entities[n]["type"] == t for n in typed):
-                    counts[key]["correct"] += 1
+            for type_ in sorted(self.g.types[ent]):
+                key = "ent:" + type_
+                t.counts[key]["predicted"] += 1
+                if any(self.entities[n]["type"] == type_ for n in typed):
+                    t.counts[key]["correct"] += 1
                 else:
-                    why = f"type {gold_entities[hits[0]]['type']} in gold" if hits else "not in gold"
-                    spurious[key].append(f"{cid}: {g.label(ent)} ({why})")
+                    why = f"type {self.entities[hits[0]]['type']} in gold" if hits else "not in gold"
+                    t.spurious[key].append(f"{self.cid}: {self.g.label(ent)} ({why})")
 
-        gold_parents = defaultdict(set)
-        for r in gold["relations"]:
-            if r["rel"] == "locatedIn":
-                gold_parents[r["head"]].add(r["tail"])
-
-        def gold_ancestor_forms(name: str) -> set[str]:
-            out, stack, seen_names = set(), [name], set()
-            while stack:
-                x = stack.pop()
-                if x in seen_names:
-                    continue
-                seen_names.add(x)
-                for p in gold_parents.get(x, ()):
-                    out |= gold_forms.get(p, {p})
-                    stack.append(p)
-                out |= division_ancestor_forms(division_of(gold_forms.get(x, {x})))
-            return out
-
-        for r in gold["relations"]:
-            if r.get("optional") or r["head"] not in gold_entities or r["tail"] not in gold_entities:
+    def relation_recall(self, t: _Tally) -> None:
+        for r in self.relations:
+            if r.get("optional") or r["head"] not in self.entities or r["tail"] not in self.entities:
                 continue
             key = "rel:" + r["rel"]
-            counts[key]["required"] += 1
-            heads, tails = graph_entities(r["head"]), graph_entities(r["tail"])
-            if r["rel"] == "locatedIn":
-                ok = any(tails & g.ancestors(h) for h in heads)
-            elif r["rel"] == "connects":
-                ok = any(h == hh and (t in tails or g.ancestors(t) & tails)
-                         for h in heads for hh, t in g.asserted["connects"])
+            t.counts[key]["required"] += 1
+            heads, tails = self.graph_entities(r["head"]), self.graph_entities(r["tail"])
+            if self.asserted(r["rel"], heads, tails):
+                t.counts[key]["found"] += 1
             else:
-                ok = any((h, t) in g.asserted[r["rel"]] for h in heads for t in tails)
-            if ok:
-                counts[key]["found"] += 1
-            else:
-                missed[key].append(f"{cid}: {r['head']} -{r['rel']}-> {r['tail']}")
-        gold_pairs = defaultdict(set)
-        for r in gold["relations"]:
-            gold_pairs[r["rel"]].add((r["head"], r["tail"]))
-        seen_statements = set()
-        for rel, h, t, d, b in sorted(g.evidenced):
-            if d != doc or not c0 <= b < c1 or (rel, h, t) in seen_statements:
+                why = " (no head entity)" if not heads else " (no tail entity)" if not tails else ""
+                t.missed[key].append(f"{self.cid}: {r['head']} -{r['rel']}-> {r['tail']}{why}")
+
+    def asserted(self, rel: str, heads: set[str], tails: set[str]) -> bool:
+        g = self.g
+        if rel == "locatedIn":
+            return any(tails & g.ancestors(h) for h in heads)
+        if rel == "connects":
+            return any(h == hh and (t in tails or g.ancestors(t) & tails)
+                       for h in heads for hh, t in g.asserted["connects"])
+        return any((h, t) in g.asserted[rel] for h in heads for t in tails)
+
+    def relation_precision(self, t: _Tally) -> None:
+        pairs = defaultdict(set)
+        for r in self.relations:
+            pairs[r["rel"]].add((r["head"], r["tail"]))
+        seen = set()
+        for rel, h, tail, d, b, rule in sorted(self.g.evidenced):
+            if not self.inside(d, b) or (rel, h, tail) in seen:
                 continue
-            seen_statements.add((rel, h, t))
+            seen.add((rel, h, tail))
             key = "rel:" + rel
-            counts[key]["predicted"] += 1
-            head_labels, tail_labels = g.labels.get(h, set()), g.labels.get(t, set())
-            if rel == "locatedIn":
-                ok = any(tail_labels & gold_ancestor_forms(n) for n in matches(h)[0])
-                ok = ok or bool(tail_labels & division_ancestor_forms(division_of(head_labels)))
-            else:
-                ok = False
-                for hn, tn in gold_pairs[rel]:
-                    if head_labels & gold_forms.get(hn, {hn}):
-                        tail_forms = gold_forms.get(tn, {tn})
-                        ok = ok or bool(tail_labels & tail_forms) or (rel == "connects" and any(
-                            g.labels.get(a, set()) & tail_forms for a in g.ancestors(t)))
+            t.counts[key]["predicted"] += 1
+            ok = self.located_right(h, tail) if rel == "locatedIn" else self.pair_right(rel, h, tail, pairs[rel])
             if ok:
-                counts[key]["correct"] += 1
+                t.counts[key]["correct"] += 1
             else:
-                spurious[key].append(f"{cid}: {g.label(h)} -{rel}-> {g.label(t)}")
+                t.spurious[key].append(f"{self.cid}: {self.g.label(h)} -{rel}-> {self.g.label(tail)} [{rule}]")
+
+    def located_right(self, h: str, tail: str) -> bool:
+        """The tail is the gold region of the head or contains it (gold plus the official hierarchy)."""
+        tail_labels = self.g.labels.get(tail, set())
+        if any(tail_labels & self.gold_ancestor_forms(n) for n in self.matches(h)[0]):
+            return True
+        return bool(tail_labels & self.hier.ancestor_forms(self.hier.division_of(self.g.labels.get(h, set()))))
+
+    def pair_right(self, rel: str, h: str, tail: str, pairs: set[tuple[str, str]]) -> bool:
+        head_labels, tail_labels = self.g.labels.get(h, set()), self.g.labels.get(tail, set())
+        for hn, tn in pairs:
+            if head_labels & self.forms.get(hn, {hn}):
+                tail_forms = self.forms.get(tn, {tn})
+                if tail_labels & tail_forms or (rel == "connects" and any(
+                        self.g.labels.get(a, set()) & tail_forms for a in self.g.ancestors(tail))):
+                    return True
+        return False
+
+    def gold_ancestor_forms(self, name: str) -> set[str]:
+        out, stack, seen = set(), [name], set()
+        while stack:
+            x = stack.pop()
+            if x in seen:
+                continue
+            seen.add(x)
+            for p in self.parents.get(x, ()):
+                out |= self.forms.get(p, {p})
+                stack.append(p)
+            out |= self.hier.ancestor_forms(self.hier.division_of(self.forms.get(x, {x})))
+        return out
+
+
+def _origin(entities: set[str], rules_of: dict[str, set[str]]) -> str:
+    """Where a found entity came from: a curated name list when only the gazetteer rule found a
+    non-division entity (the official division list is not curated), else the extraction rules."""
+    rules = set().union(*(rules_of[e] for e in entities))
+    if rules == {"gazetteer"}:
+        official = all(_local_path(e).startswith("division/") for e in entities)
+        return "official list" if official else CURATED
+    return "rules"
+
+
+def _local_path(iri: str) -> str:
+    return iri.split("/id/", 1)[-1]
+
+
+def evaluate(store, gold_dir: Path, corpus_dir: Path) -> Evaluation:
+    """Score the graph in ``store`` against the gold chunks of ``gold_dir``."""
+    chunks = load_gold(Path(gold_dir))
+    texts = _chunk_texts(chunks, Path(corpus_dir))
+    g = _GraphView(store, set(texts))
+    hierarchy = _Hierarchy()
+    tally = _Tally()
+    for cid, (m, gold) in chunks.items():
+        doc, c0, c1 = m["doc"], m["char_start"], m["char_end"]
+        chunk = _Chunk(cid, doc, c0, c1, texts[doc][c0:c1], gold, g, hierarchy)
+        chunk.entity_recall(tally)
+        chunk.entity_precision(tally)
+        chunk.relation_recall(tally)
+        chunk.relation_precision(tally)
     keys = [f"ent:{t}" for t in TYPES] + [f"rel:{r}" for r in RELATIONS]
-    scores = {k: Score(**{f: counts[k][f] for f in ("predicted", "correct", "required", "found")}) for k in keys}
-    return Evaluation(scores=scores, missed=dict(missed), spurious=dict(spurious))
+    scores = {k: Score(**{f: tally.counts[k][f] for f in ("predicted", "correct", "required", "found")})
+              for k in keys}
+    return Evaluation(scores=scores, missed=dict(tally.missed), spurious=dict(tally.spurious),
+                      found_by=dict(tally.found_by_rule))
 
 
 def _find_all(text: str, sub: str):

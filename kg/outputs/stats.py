@@ -21,6 +21,14 @@ class GraphStats:
     relations: dict[str, int]
     documents: list[tuple[str, str, int]]  # (identifier, title, mentions)
     top: list[tuple[str, str, int]]  # (label, type, degree)
+    placed: int = 0  # parks, projects and corridors with locatedIn or connects
+    placeable: int = 0  # parks, projects and corridors
+
+    @property
+    def unplaced_share(self) -> float:
+        """The share of parks, projects and corridors with neither ``locatedIn`` nor ``connects``:
+        a user looking for what lies in or links a city does not find them (issue 11: aim < 10 %)."""
+        return (self.placeable - self.placed) / self.placeable if self.placeable else 0.0
 
 
 def graph_stats(store, top: int = 10) -> GraphStats:
@@ -47,5 +55,15 @@ def graph_stats(store, top: int = 10) -> GraphStats:
         ?e a ?t ; skos:prefLabel ?label FILTER(lang(?label) = "zh") }}
         GROUP BY ?e ?label ?t ORDER BY DESC(?n) ?label LIMIT {int(top)}""")
     triples = int(rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"].value)
+    placed, placeable = _placed(rows)
     return GraphStats(triples=triples, entities=entities, relations=relations, documents=documents,
-                      top=[(r["label"].value, r["t"].value.rsplit("#", 1)[1], int(r["n"].value)) for r in degree])
+                      top=[(r["label"].value, r["t"].value.rsplit("#", 1)[1], int(r["n"].value)) for r in degree],
+                      placed=placed, placeable=placeable)
+
+
+def _placed(rows) -> tuple[int, int]:
+    """(parks, projects and corridors with locatedIn or connects, all of them)."""
+    r = rows("""SELECT (COUNT(DISTINCT ?e) AS ?all) (COUNT(DISTINCT ?placed) AS ?n) WHERE {
+        VALUES ?t { kg:Park kg:Project kg:Corridor } ?e a ?t
+        OPTIONAL { ?e kg:locatedIn|kg:connects ?where BIND(?e AS ?placed) } }""")[0]
+    return int(r["n"].value), int(r["all"].value)

@@ -97,3 +97,25 @@ def test_cli_prints_the_table_and_writes_json(setup, tmp_path):
     assert result.exit_code == 0, result.output
     assert "ent:Park" in result.output and "泉州港" in result.output
     assert json.loads(out.read_text(encoding="utf-8"))["by_key"]["ent:Park"]["f1"] == 1.0
+
+
+def test_found_entities_are_counted_by_origin(setup):
+    """A gold entity found only by the gazetteer rule, and not an official division, came from a
+    curated name list: the share kg evaluate reports (issue 11 wants it small)."""
+    graph, gold, corpus = setup
+    rule = "<http://www.w3.org/ns/prov#wasGeneratedBy> <https://w3id.org/fjkg/id/rule/"
+    text = graph.read_text(encoding="utf-8")
+    graph.write_text(text + f"kgr:m1 {rule}gazetteer> .\n", encoding="utf-8")
+    curated = evaluate(load_store([graph]), gold, corpus)
+    assert curated.found_by == {"curated name list": 1} and curated.curated_share == 1.0
+    graph.write_text(text + f"kgr:m1 {rule}suffix> .\n", encoding="utf-8")
+    by_rules = evaluate(load_store([graph]), gold, corpus)
+    assert by_rules.found_by == {"rules": 1} and by_rules.curated_share == 0.0
+
+
+def test_a_missed_relation_says_which_entity_is_missing(setup):
+    graph, gold, corpus = setup
+    text = graph.read_text(encoding="utf-8")  # 福州市 no longer an entity of the graph
+    graph.write_text(text.replace('kgr:fuzhou a kg:Region ; skos:prefLabel "福州市" .', ""), encoding="utf-8")
+    result = evaluate(load_store([graph]), gold, corpus)
+    assert result.missed["rel:locatedIn"] == ["c1: 福州高新技术产业开发区 -locatedIn-> 福州市 (no tail entity)"]
