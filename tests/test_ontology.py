@@ -86,17 +86,23 @@ def test_no_domain_or_range_gives_a_resource_a_type_it_lacks(dataset):
     """What RDFS would infer from each rdfs:domain and rdfs:range is already stated: otherwise a
     reasoner adds a type (kg:divisionCode with domain kg:Region made 32 parks Regions)."""
     g = ontology()
-    for axiom, position in ((RDFS.domain, "?x"), (RDFS.range, "?y")):
+    typed: dict[str, set[str]] = {}  # class -> resources typed with it or one of its subclasses
+    for row in dataset.query("SELECT DISTINCT ?x ?c WHERE { ?x a ?c }"):
+        typed.setdefault(row["c"].value, set()).add(row["x"].value)
+
+    def members(cls) -> set[str]:
+        return set().union(*(typed.get(str(sub), set()) for sub in g.transitive_subjects(RDFS.subClassOf, cls)))
+
+    for axiom, position in ((RDFS.domain, "x"), (RDFS.range, "y")):
         for prop, declared in g.subject_objects(axiom):
             if not str(prop).startswith(NS):
                 continue
-            classes = " ".join(f"<{c}>" for c in _classes(g, declared))
-            query = (f"SELECT ?x WHERE {{ ?x <{prop}> ?y . FILTER NOT EXISTS {{ VALUES ?c {{ {classes} }} "
-                     f"{position} a/rdfs:subClassOf* ?c }} }} LIMIT 5")
-            if position == "?y" and (prop, RDF.type, OWL.DatatypeProperty) in g:
+            if position == "y" and (prop, RDF.type, OWL.DatatypeProperty) in g:
                 continue  # literal ranges are checked by the shapes' datatypes
-            wrong = [r["x"].value for r in dataset.query(query, prefixes={"rdfs": str(RDFS)})]
-            assert not wrong, f"{prop} {axiom}: {wrong} would be typed {classes} by inference"
+            allowed = set().union(*(members(c) for c in _classes(g, declared)))
+            used = {row[position].value for row in dataset.query(f"SELECT DISTINCT ?x ?y WHERE {{ ?x <{prop}> ?y }}")}
+            wrong = sorted(used - allowed)[:5]
+            assert not wrong, f"{prop} {axiom}: {wrong} would be typed {declared} by inference"
 
 
 def _sample(graph):
