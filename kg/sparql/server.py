@@ -38,6 +38,7 @@ WEB_DIR = Path(__file__).parent / "web"
 READ_ONLY = "this endpoint is read-only: SPARQL Update and Graph Store writes are refused"
 _STATIC = {"query.js": "text/javascript; charset=utf-8", "query.css": "text/css; charset=utf-8"}
 MAX_BODY_BYTES = 3 * MAX_QUERY_BYTES + 65536  # a 1 MB query, form-encoded (%XX triples a byte)
+DRAIN_SECONDS = 2.0  # how long a refused write's body is read (and thrown away) before the answer
 READ_TIMEOUT = 10.0  # seconds for a request body to arrive, or for a client to take the next part of an answer
 CHUNK = 65536  # answers are sent in parts of this size
 _INCOMPLETE = "ASGI callable returned without completing response."  # uvicorn's word for a client given up on
@@ -153,6 +154,22 @@ async def read_body(request, limit: int = MAX_BODY_BYTES, seconds: float = READ_
         parts.append(part)
 
 
+async def drain_body(request, seconds: float) -> None:
+    """Read and throw away what the client sends, for at most ``seconds``: a client still sending a
+    large body (``kg push`` to a read-only endpoint) then hears the refusal instead of a reset
+    connection. Nothing is kept, so memory does not grow with the body."""
+    from starlette.requests import ClientDisconnect
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    stream = request.stream().__aiter__()
+    while True:
+        try:
+            await asyncio.wait_for(stream.__anext__(), max(0.0, deadline - loop.time()))
+        except (StopAsyncIteration, asyncio.TimeoutError, ClientDisconnect):
+            return
+
+
 def body_too_large(limit: int) -> str:
     return f"the request body is larger than the limit of {limit:,} bytes (a query may have {MAX_QUERY_BYTES:,})"
 
@@ -248,10 +265,7 @@ class _Endpoint:
         })
 
     async def refuse_write(self, request, status: int, headers: dict | None = None):
-        try:  # read (at most the body limit of) what the client sends, so it hears the refusal
-            await read_body(request, seconds=self.access.read_timeout)
-        except RequestRefused:
-            pass
+        await drain_body(request, seconds=min(self.access.read_timeout, DRAIN_SECONDS))
         return _text(status, READ_ONLY, headers)
 
     async def store(self, request):

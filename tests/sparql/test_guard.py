@@ -211,5 +211,5 @@ def test_a_query_over_the_size_limit_is_refused_from_text_file_and_standard_inpu
 
 def test_a_parameter_that_is_no_valid_iri_is_a_one_line_error():
     result = invoke("query", "SELECT ?x WHERE { ?x ?p ?o } LIMIT 1", "--param", "x=<a b>")
-    assert result.exit_code == 1 and "not a valid IRI" in result.output
+    assert result.exit_code == 2 and "not a valid IRI" in result.output  # bad user input
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
