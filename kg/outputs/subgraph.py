@@ -26,6 +26,14 @@ SELECT ?city ?kind ?label WHERE {
 }"""
 
 
+_FUJIAN = """
+PREFIX kg: <https://w3id.org/fjkg/ontology#>
+SELECT DISTINCT ?city WHERE {
+  VALUES ?kind { kg:PrefectureCity kg:District kg:County kg:CountyLevelCity }
+  ?city a ?kind ; kg:divisionCode ?code .
+}"""
+
+
 _PREFERRED = _CANDIDATES.replace(
     "{ ?city rdfs:label ?label } UNION { ?city skos:prefLabel ?label } UNION { ?city skos:altLabel ?label }",
     "?city skos:prefLabel ?label FILTER(lang(?label) = 'zh')")
@@ -57,6 +65,13 @@ def _forms(label: str) -> set[str]:
     return forms
 
 
+def _suggestions(cities: list[City], fujian: set[str]) -> list[str]:
+    """Names to suggest, closest first: Fujian's divisions when any is close (a user of a Fujian
+    graph who mistypes 福州 means 福州市, not 抚州市 in Jiangxi), else the others; at most five."""
+    ours = [c for c in cities if c.iri in fujian]
+    return list(dict.fromkeys(c.name for c in (ours or cities)))[:5]
+
+
 def find_city(store, name: str) -> City:
     """The city or county-level division called ``name`` in the graph in ``store``.
 
@@ -85,7 +100,8 @@ def find_city(store, name: str) -> City:
             options = sorted(c.name for c in hits.values())
             raise UnknownCity(f"{name!r} is ambiguous: did you mean {', '.join(options)}?", options)
     close = close_matches(wanted.lower(), by_form, n=6)
-    options = sorted({c.name for form in close for c in by_form[form].values()})[:5]
+    options = _suggestions([c for form in close for c in by_form[form].values()],
+                           {r["city"].value for r in store.query(_FUJIAN)})
     hint = f"; did you mean {', '.join(options)}?" if options else ""
     raise UnknownCity(f"no city or county called {name!r} in the graph{hint}", options)
 
