@@ -223,7 +223,7 @@ def test_all_cities_writes_one_file_per_city_and_an_index(tmp_path):
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["福清州"], 2, "did you mean 福州市, 福清市?"),
+    (["福清州"], 2, "did you mean 福清市, 福州市?"),  # closest first
     (["Atlantis"], 2, "no city or county called 'Atlantis'"),
     (["福州", "--format", "docx"], 2, "'docx' is not one of"),
     ([], 2, "missing CITY"),
