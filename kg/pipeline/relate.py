@@ -41,10 +41,8 @@ SUPPORT_CONFIDENCE = 0.7
 SCOPE_CONFIDENCE = 0.5  # the plan's own county or city, not a place the sentence gives
 LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
                 "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
-_RANGE_LINK = re.compile(r"[至到—－\-–]")
 _SECTION_TAILS = ("工程", "项目", "扩建工程", "改建工程", "改造工程", "扩容工程", "建设工程")
 _SECTION_BRACKET = re.compile(r"[（(][^（()）]{2,12}?(?:境内段|境内|境|段)[）)]")
-_BRANCHES = ("复线", "支线", "专用线", "连接线", "联络线")
 
 
 @dataclass(frozen=True)
@@ -62,6 +60,9 @@ class Relator:
         self.gaz = gazetteer
         self.lex = lexicon
         self.cues = load_relation_cues()
+        # the name grammar's own tables (range_joiners.csv, branch_words.csv), shared with extract
+        self.range_link = re.compile("|".join(map(re.escape, sorted(lexicon.range_joiners, key=len, reverse=True))))
+        self.branches = tuple(lexicon.branch_words)
         # words jieba's dictionary knows as something other than a place (松下, 凤山)
         self.common_words = domain_tokenizer().common_words if common_words is None else common_words
 
@@ -153,9 +154,11 @@ class Relator:
         """(key, length, is short form) of the place spelled at ``pos`` of ``name``, or None.
 
         A town's short form counts after its county or city, or when only one town has it (and no
-        other county stands before it)."""
+        other county stands before it). A short form of a county outside Fujian never does: inside a
+        name it is a common word (合作, 海城 of 沿海城镇)."""
         for n in range(min(len(name) - pos, 12), 1, -1):
-            cands = [c for c in self.gaz.lookup(name[pos:pos + n]) if self.gaz.entities[c.key].type == "Region"]
+            cands = [c for c in self.gaz.lookup(name[pos:pos + n]) if self.gaz.entities[c.key].type == "Region"
+                     and not (c.short and self.gaz.is_national(c.key) and self.gaz.level(c.key) == 3)]  # 产业合作区 is not 合作市 of Gansu
             if not cands:
                 continue
             inside = [c for c in cands if previous and c.key != previous[-1] and self.gaz.is_within(c.key, previous[-1])]
@@ -198,8 +201,8 @@ class Relator:
                 if section != e.key:
                     out.append(self._relation(seg, e.key, "locatedIn", section, "section-place", m.nbegin, m.nend))
                 continue
-            if _RANGE_LINK.search(m.surface):
-                continue
+            if self.range_link.search(m.surface) and self.written_endpoints(m.surface):
+                continue  # a route between places; a range of numbers (1号~4号机组) is no route
             if e.kind == "PlanningRegion":
                 continue  # 厦门都市区: a region named after its core city reaches beyond it
             places = [p for p in self.places_in_name(m.surface) if p != e.key]
@@ -366,7 +369,7 @@ class Relator:
             # written endpoints: 安溪至厦门…, 泉州—厦门—漳州…, 厦门漳州龙岩发展轴
             ends = self.written_endpoints(m.surface, side_by_side=e.type == "Corridor" or e.kind in LINEAR_KINDS)
             after = re.match(r"[（(]([^）)]{2,20})[）)]", text[m.nend:m.nend + 24])
-            if not ends and after and _RANGE_LINK.search(after.group(1)):
+            if not ends and after and self.range_link.search(after.group(1)):
                 ends = self.written_endpoints(after.group(1), allow_projects=True, mentions=mentions,
                                               offset=m.nend + 1)
             rule, confidence = "route-endpoints", 1.0
@@ -384,15 +387,19 @@ class Relator:
 
     def written_endpoints(self, name: str, allow_projects: bool = False, mentions=(), offset: int = 0,
                           side_by_side: bool = True) -> list[str]:
-        parts = _RANGE_LINK.split(name)
+        parts = self.range_link.split(name)
         if len(parts) >= 2:
             ends = []
+            starts = [0] + [j.end() for j in self.range_link.finditer(name)]
             for i, part in enumerate(parts):
-                pos = offset + sum(len(p) + 1 for p in parts[:i])
+                pos = offset + starts[i]
                 # a facility named in full is the endpoint itself (福州—长乐机场)
                 facility = [x.entity for x in mentions if allow_projects and x.nbegin == pos
                             and x.nend == pos + len(part) and x.type == "Project"]
-                if i and not facility:  # …至长乐机场城际铁路: a known facility opens the last part
+                if facility:  # a project of this document, not a place of the gazetteer: no chain to climb
+                    ends.append(facility[0])
+                    continue
+                if i:  # …至长乐机场城际铁路: a known facility opens the last part
                     facility = [c.key for n in range(len(part), 1, -1) for c in self.gaz.lookup(part[:n])
                                 if self.gaz.entities[c.key].type == "Project"][:1]
                 bracket = re.search(r"[（(]([^）)]+)[）)]$", part)  # 福州(马尾): the bracket is more precise
@@ -434,7 +441,7 @@ class Relator:
 
         Only when the abbreviation is followed directly by the kind of route (branches such as
         复线/支线 and names built on a region, 厦漳泉大都市区快速路, say nothing of endpoints)."""
-        if name.endswith(_BRANCHES):
+        if name.endswith(self.branches):
             return []
         stem = next((x for x in sorted(self.lex.route_abbreviations, key=len, reverse=True) if name.startswith(x)), "")
         if stem and self._names_route(name[len(stem):]):
