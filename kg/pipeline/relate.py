@@ -89,7 +89,8 @@ class Relator:
     def places_in_name(self, name: str) -> list[str]:
         """Places a name is qualified by, outermost first.
 
-        Leading places (福建莆田… → 福建省, 莆田市), bracketed ones (泉州白濑（安溪）→ 安溪县), the place
+        Leading places (福建莆田… → 福建省, 莆田市), bracketed ones (泉州白濑（安溪）→ 安溪县; the site of
+        an enclave park, 晋江（长汀）工业园 → 长汀县, not its partner 晋江), the place
         of a part (厦门火炬园漳州分园 → 漳州市) and places abroad anywhere in it. Not qualifiers: a
         short form naming a natural feature (福清湾组团) or the port of a longer name
         (福州江阴港综合保税区: 江阴 names the port).
@@ -112,10 +113,12 @@ class Relator:
         places += self._inner_places(name, pos, places)
         for m in re.finditer(r"[（(]([^）)]{2,8})[）)]", name):
             inner = self.gaz.leading_places(m.group(1))
-            # 泉州白濑（安溪）: a place inside the leading one is more precise; 武平（思明）: a place
-            # elsewhere is the partner of a jointly built park, not its location
+            # 泉州白濑（安溪）: a place inside the leading one is more precise; A（B）产业园 with B
+            # elsewhere is A's park built at B (an enclave park): the bracket gives the site
             if not places or all(any(self.gaz.is_within(p, q) for q in places) for p in inner):
                 places.extend(inner)
+            elif inner and m.start() > 0:
+                places = inner
         part = re.search(r"(分园|片区|功能区)$", name)
         own = self._trailing_places(name[: part.start()]) if part else []
         if own and places and self.gaz.level(own[-1]) == 4 and not self.gaz.is_within(own[-1], places[-1]):
