@@ -226,7 +226,7 @@ class Relator:
                 continue
             stem = re.sub(r"境内$|境$", "", name[:k])
             for i in range(max(0, len(stem) - 10), len(stem) - 1):
-                if i and stem[i - 1] in "至到—－-–~～":
+                if i and stem[i - 1] in self.lex.range_joiners:
                     continue
                 places = self.gaz.only_places(stem[i:], towns=True)
                 if places:
@@ -377,7 +377,7 @@ class Relator:
                                               offset=m.nend + 1)
             rule, confidence = "route-endpoints", 1.0
             if not ends and (e.kind in LINEAR_KINDS or e.kind in self.cues.get(("connects", "subject-kind"), ())):
-                ends = self.abbreviated_endpoints(m.surface)
+                ends = self.abbreviated_endpoints(m.surface) or self.section_ends(m.surface)
                 rule, confidence = "route-abbreviation", ABBREVIATION_CONFIDENCE
                 if not any(self.gaz.is_within(p, HOME_PROVINCE) for p in ends if p):
                     # a national trunk route named by two far ends (沈海, 京台) says nothing of
@@ -453,6 +453,21 @@ class Relator:
         if run < 2 or self.gaz.leading_places(name[:run]) or not self._names_route(name[run:]):
             return []
         return [e for e in (self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in name[:run]) if e]
+
+    def section_ends(self, name: str) -> list[str]:
+        """The ends of a section named by place abbreviations: 沈海高速公路福厦段 → 福州, 厦门 (a section
+        named after one place, 南平段, lies in it: ``section_place``)."""
+        stem = re.match(r"(.+?)段$", name)
+        if not stem or self.section_place(name):
+            return []
+        stem = stem.group(1)
+        run = 0
+        while run < len(stem) and stem[len(stem) - run - 1] in self.lex.place_abbreviations:
+            run += 1
+        if not 2 <= run < len(stem):
+            return []
+        ends = [self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in stem[len(stem) - run:]]
+        return [e for e in ends if e]
 
     def _names_route(self, rest: str) -> bool:
         """Whether what follows an abbreviation is only the kind of route (城际R1线, 高速, 发展轴)."""
