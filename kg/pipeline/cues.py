@@ -359,7 +359,7 @@ class CueReader:
     def responsible(self) -> list[Relation]:
         out: dict[tuple[str, str, int], Relation] = {}
         for s in self.seg.sentences:
-            cues = self.cues_in(s.nbegin, s.nend, ("lead-before", "lead-after", "owner"))
+            cues = self.cues_in(s.nbegin, s.nend, ("lead-before", "lead-after", "owner", "focus"))
             lo, hi = bisect.bisect_left(self.mention_starts, s.nbegin), bisect.bisect_left(self.mention_starts, s.nend)
             inside = self.mentions[lo:hi] if cues else []
             for cue in cues:
@@ -383,6 +383,13 @@ class CueReader:
                 return [], []
             return ([a for a in agencies if a.nend <= link],
                     [m for m in inside if m.type != "Agency" and link < m.nbegin < cue.begin])
+        if cue.role == "focus":  # X将以A、B为主体开展…: the works an agency's campaign is built on
+            link = self.text.rfind("以", max(s.nbegin, cue.begin - 2 * AGENT_REACH), cue.begin)
+            if link < 0:
+                return [], []
+            # the agency is the subject of 以: only a modal word (将, 要) may stand between them
+            agents = [a for a in agencies if a.nend <= link and not self.text[a.nend:link].strip("将要拟还应 ")]
+            return agents[-1:], [m for m in inside if m.type in TARGET_TYPES and link < m.nbegin and m.nend <= cue.begin]
         if cue.role == "lead-before":
             return ([a for a in agencies if max(s.nbegin, cue.begin - AGENT_REACH) <= a.nbegin and a.nend <= cue.begin],
                     [m for m in inside if m.type in TARGET_TYPES and m.nbegin >= cue.end])

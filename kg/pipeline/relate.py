@@ -41,10 +41,8 @@ SUPPORT_CONFIDENCE = 0.7
 SCOPE_CONFIDENCE = 0.5  # the plan's own county or city, not a place the sentence gives
 LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
                 "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
-_RANGE_LINK = re.compile(r"[至到—－\-–]")
 _SECTION_TAILS = ("工程", "项目", "扩建工程", "改建工程", "改造工程", "扩容工程", "建设工程")
 _SECTION_BRACKET = re.compile(r"[（(][^（()）]{2,12}?(?:境内段|境内|境|段)[）)]")
-_BRANCHES = ("复线", "支线", "专用线", "连接线", "联络线")
 
 
 @dataclass(frozen=True)
@@ -62,6 +60,9 @@ class Relator:
         self.gaz = gazetteer
         self.lex = lexicon
         self.cues = load_relation_cues()
+        # the name grammar's own tables (range_joiners.csv, branch_words.csv), shared with extract
+        self.range_link = re.compile("|".join(map(re.escape, sorted(lexicon.range_joiners, key=len, reverse=True))))
+        self.branches = tuple(lexicon.branch_words)
         # words jieba's dictionary knows as something other than a place (松下, 凤山)
         self.common_words = domain_tokenizer().common_words if common_words is None else common_words
 
@@ -88,7 +89,8 @@ class Relator:
     def places_in_name(self, name: str) -> list[str]:
         """Places a name is qualified by, outermost first.
 
-        Leading places (福建莆田… → 福建省, 莆田市), bracketed ones (泉州白濑（安溪）→ 安溪县), the place
+        Leading places (福建莆田… → 福建省, 莆田市), bracketed ones (泉州白濑（安溪）→ 安溪县; the site of
+        an enclave park, 晋江（长汀）工业园 → 长汀县, not its partner 晋江), the place
         of a part (厦门火炬园漳州分园 → 漳州市) and places abroad anywhere in it. Not qualifiers: a
         short form naming a natural feature (福清湾组团) or the port of a longer name
         (福州江阴港综合保税区: 江阴 names the port).
@@ -111,10 +113,12 @@ class Relator:
         places += self._inner_places(name, pos, places)
         for m in re.finditer(r"[（(]([^）)]{2,8})[）)]", name):
             inner = self.gaz.leading_places(m.group(1))
-            # 泉州白濑（安溪）: a place inside the leading one is more precise; 武平（思明）: a place
-            # elsewhere is the partner of a jointly built park, not its location
+            # 泉州白濑（安溪）: a place inside the leading one is more precise; A（B）产业园 with B
+            # elsewhere is A's park built at B (an enclave park): the bracket gives the site
             if not places or all(any(self.gaz.is_within(p, q) for q in places) for p in inner):
                 places.extend(inner)
+            elif inner and m.start() > 0:
+                places = inner
         part = re.search(r"(分园|片区|功能区)$", name)
         own = self._trailing_places(name[: part.start()]) if part else []
         if own and places and self.gaz.level(own[-1]) == 4 and not self.gaz.is_within(own[-1], places[-1]):
@@ -153,9 +157,11 @@ class Relator:
         """(key, length, is short form) of the place spelled at ``pos`` of ``name``, or None.
 
         A town's short form counts after its county or city, or when only one town has it (and no
-        other county stands before it)."""
+        other county stands before it). A short form of a county outside Fujian never does: inside a
+        name it is a common word (合作, 海城 of 沿海城镇)."""
         for n in range(min(len(name) - pos, 12), 1, -1):
-            cands = [c for c in self.gaz.lookup(name[pos:pos + n]) if self.gaz.entities[c.key].type == "Region"]
+            cands = [c for c in self.gaz.lookup(name[pos:pos + n]) if self.gaz.entities[c.key].type == "Region"
+                     and not (c.short and self.gaz.is_national(c.key) and self.gaz.level(c.key) == 3)]  # 产业合作区 is not 合作市 of Gansu
             if not cands:
                 continue
             inside = [c for c in cands if previous and c.key != previous[-1] and self.gaz.is_within(c.key, previous[-1])]
@@ -198,8 +204,8 @@ class Relator:
                 if section != e.key:
                     out.append(self._relation(seg, e.key, "locatedIn", section, "section-place", m.nbegin, m.nend))
                 continue
-            if _RANGE_LINK.search(m.surface):
-                continue
+            if self.range_link.search(m.surface) and self.written_endpoints(m.surface):
+                continue  # a route between places; a range of numbers (1号~4号机组) is no route
             if e.kind == "PlanningRegion":
                 continue  # 厦门都市区: a region named after its core city reaches beyond it
             places = [p for p in self.places_in_name(m.surface) if p != e.key]
@@ -220,7 +226,7 @@ class Relator:
                 continue
             stem = re.sub(r"境内$|境$", "", name[:k])
             for i in range(max(0, len(stem) - 10), len(stem) - 1):
-                if i and stem[i - 1] in "至到—－-–~～":
+                if i and stem[i - 1] in self.lex.range_joiners:
                     continue
                 places = self.gaz.only_places(stem[i:], towns=True)
                 if places:
@@ -366,12 +372,12 @@ class Relator:
             # written endpoints: 安溪至厦门…, 泉州—厦门—漳州…, 厦门漳州龙岩发展轴
             ends = self.written_endpoints(m.surface, side_by_side=e.type == "Corridor" or e.kind in LINEAR_KINDS)
             after = re.match(r"[（(]([^）)]{2,20})[）)]", text[m.nend:m.nend + 24])
-            if not ends and after and _RANGE_LINK.search(after.group(1)):
+            if not ends and after and self.range_link.search(after.group(1)):
                 ends = self.written_endpoints(after.group(1), allow_projects=True, mentions=mentions,
                                               offset=m.nend + 1)
             rule, confidence = "route-endpoints", 1.0
             if not ends and (e.kind in LINEAR_KINDS or e.kind in self.cues.get(("connects", "subject-kind"), ())):
-                ends = self.abbreviated_endpoints(m.surface)
+                ends = self.abbreviated_endpoints(m.surface) or self.section_ends(m.surface)
                 rule, confidence = "route-abbreviation", ABBREVIATION_CONFIDENCE
                 if not any(self.gaz.is_within(p, HOME_PROVINCE) for p in ends if p):
                     # a national trunk route named by two far ends (沈海, 京台) says nothing of
@@ -384,15 +390,19 @@ class Relator:
 
     def written_endpoints(self, name: str, allow_projects: bool = False, mentions=(), offset: int = 0,
                           side_by_side: bool = True) -> list[str]:
-        parts = _RANGE_LINK.split(name)
+        parts = self.range_link.split(name)
         if len(parts) >= 2:
             ends = []
+            starts = [0] + [j.end() for j in self.range_link.finditer(name)]
             for i, part in enumerate(parts):
-                pos = offset + sum(len(p) + 1 for p in parts[:i])
+                pos = offset + starts[i]
                 # a facility named in full is the endpoint itself (福州—长乐机场)
                 facility = [x.entity for x in mentions if allow_projects and x.nbegin == pos
                             and x.nend == pos + len(part) and x.type == "Project"]
-                if i and not facility:  # …至长乐机场城际铁路: a known facility opens the last part
+                if facility:  # a project of this document, not a place of the gazetteer: no chain to climb
+                    ends.append(facility[0])
+                    continue
+                if i:  # …至长乐机场城际铁路: a known facility opens the last part
                     facility = [c.key for n in range(len(part), 1, -1) for c in self.gaz.lookup(part[:n])
                                 if self.gaz.entities[c.key].type == "Project"][:1]
                 bracket = re.search(r"[（(]([^）)]+)[）)]$", part)  # 福州(马尾): the bracket is more precise
@@ -434,7 +444,7 @@ class Relator:
 
         Only when the abbreviation is followed directly by the kind of route (branches such as
         复线/支线 and names built on a region, 厦漳泉大都市区快速路, say nothing of endpoints)."""
-        if name.endswith(_BRANCHES):
+        if name.endswith(self.branches):
             return []
         stem = next((x for x in sorted(self.lex.route_abbreviations, key=len, reverse=True) if name.startswith(x)), "")
         if stem and self._names_route(name[len(stem):]):
@@ -443,6 +453,21 @@ class Relator:
         if run < 2 or self.gaz.leading_places(name[:run]) or not self._names_route(name[run:]):
             return []
         return [e for e in (self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in name[:run]) if e]
+
+    def section_ends(self, name: str) -> list[str]:
+        """The ends of a section named by place abbreviations: 沈海高速公路福厦段 → 福州, 厦门 (a section
+        named after one place, 南平段, lies in it: ``section_place``)."""
+        stem = re.match(r"(.+?)段$", name)
+        if not stem or self.section_place(name):
+            return []
+        stem = stem.group(1)
+        run = 0
+        while run < len(stem) and stem[len(stem) - run - 1] in self.lex.place_abbreviations:
+            run += 1
+        if not 2 <= run < len(stem):
+            return []
+        ends = [self.gaz.key_of(self.lex.place_abbreviations[ch]) for ch in stem[len(stem) - run:]]
+        return [e for e in ends if e]
 
     def _names_route(self, rest: str) -> bool:
         """Whether what follows an abbreviation is only the kind of route (城际R1线, 高速, 发展轴)."""

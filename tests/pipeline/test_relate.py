@@ -113,3 +113,33 @@ def test_abbreviation_endpoints_only_for_the_route_itself(tmp_path):
     connects = edges(corpus, "connects")
     assert {("厦漳泉城际R1线", c) for c in ("厦门市", "漳州市", "泉州市")} <= connects
     assert not any(h in ("沈海高速公路复线", "厦漳泉大都市区快速路") for h, _ in connects)
+
+
+def test_a_document_project_as_endpoint_needs_no_gazetteer_entry():
+    """A route bracket may end at a project this document names (… （集美—杏林大道）); its key is
+    the document's, unknown to the gazetteer, and used to raise KeyError."""
+    from kg.knowledge.gazetteer import load_gazetteer
+    from kg.knowledge.lexicon import load_lexicon
+    from kg.model import Mention
+    from kg.pipeline.relate import Relator
+
+    inside = "集美—杏林大道"
+    offset = 10
+    road = Mention(doc_id="a", nbegin=offset + 3, nend=offset + 7, begin=0, end=0, anchor="杏林大道",
+                   surface="杏林大道", type="Project", kind="Road", rule="suffix", name="杏林大道",
+                   entity="project/杏林大道")
+    relator = Relator(load_gazetteer(), load_lexicon(), frozenset())
+    ends = relator.written_endpoints(inside, allow_projects=True, mentions=[road], offset=offset)
+    assert ends == ["division/350211", "project/杏林大道"]
+
+
+def test_range_joiners_come_from_the_shared_table():
+    """relate splits a route's ends at every joiner of range_joiners.csv, ～ included."""
+    from kg.knowledge.gazetteer import load_gazetteer
+    from kg.knowledge.lexicon import load_lexicon
+    from kg.pipeline.relate import Relator
+
+    lexicon = load_lexicon()
+    relator = Relator(load_gazetteer(), lexicon, frozenset())
+    assert relator.range_link.split("安溪～厦门") == ["安溪", "厦门"]
+    assert all(relator.range_link.fullmatch(w) for w in lexicon.range_joiners)
