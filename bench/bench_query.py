@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.sparql.library import bound_text, load_library  # noqa: E402
 from kg.paths import DEFAULT_GRAPH, ONTOLOGY_FILE  # noqa: E402
-from kg.sparql.query import bind_parameters, load_dataset, result_form, run  # noqa: E402
+from kg.sparql.query import bind_parameters, result_form, run  # noqa: E402
+from kg.store import open_store
 from kg.table import format_table  # noqa: E402
 
 _RENAMED = re.compile(rb"<https://w3id\.org/fjkg/id/(?!division/|rule/|source/)")
@@ -121,7 +122,7 @@ def synthetic_graph(source: Path, scale: int, folder: Path) -> Path:
 def bench(graph: Path, label: str, args) -> None:
     print(f"\n== {label}: {graph}", flush=True)
     start = time.perf_counter()
-    store = load_dataset(graph)
+    store = open_store(graph)
     print(f"loaded {len(store)} triples in {time.perf_counter() - start:.1f} s", flush=True)
     rdflib_graph = None
     if args.rdflib and label == "built graph":
@@ -138,7 +139,7 @@ def bench(graph: Path, label: str, args) -> None:
         print(f"kg serve ready in {time.perf_counter() - start:.1f} s", flush=True)
     rows = []
     try:
-        reference = load_dataset(DEFAULT_GRAPH) if label != "built graph" else store
+        reference = open_store(DEFAULT_GRAPH) if label != "built graph" else store
         for name, query in load_library().items():
             if args.only and name not in args.only:
                 continue

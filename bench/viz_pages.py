@@ -21,7 +21,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 def build_pages(folder: Path, graph_path, layout: str) -> list[tuple[str, Path, int, int, float]]:
     """The whole graph's page and the largest city's: (name, path, nodes, edges, build seconds)."""
     from kg.outputs.subgraph import prefecture_cities
-    from kg.outputs.visualize import graph_view, open_store, page_html
+    from kg.outputs.visualize import graph_view, page_html
+    from kg.store import open_store
 
     store = open_store(graph_path)
     views = [(None, graph_view(store))] + [(c, graph_view(store, city=c)) for c in prefecture_cities(store)]

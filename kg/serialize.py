@@ -374,13 +374,6 @@ def _serialize_into(handle: BinaryIO, triples: Iterable[tuple], fmt: RdfFormat, 
     ox.serialize(_oxigraph_triples(triples), target, format=fmt.oxigraph, **prefix_options(fmt, prefixes))
 
 
-def load_store(paths: Iterable[str | Path]):
-    """Re-export of :func:`kg.store.load_files` (kept for callers not yet moved to kg.store)."""
-    from .store import load_files
-
-    return load_files(paths)
-
-
 def load_rdflib(path: str | Path):
     """An rdflib ``Graph`` parsed from ``path``."""
     from rdflib import Graph

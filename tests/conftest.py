@@ -84,7 +84,7 @@ def graph(built_ttl):
 @pytest.fixture(scope="session")
 def default_store():
     """A pyoxigraph store of the built-in graph."""
-    from kg.outputs.visualize import open_store
+    from kg.store import open_store
 
     return open_store()
 

@@ -83,9 +83,9 @@ PRINTED = printed_queries()
 
 @pytest.fixture(scope="module")
 def dataset():
-    from kg.sparql.query import load_dataset
+    from kg.store import open_store
 
-    return load_dataset()
+    return open_store()
 
 
 def _count(result) -> int:

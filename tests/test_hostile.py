@@ -50,7 +50,7 @@ def hostile(tmp_path_factory) -> Path:
     """The built hostile corpus plus one entity with the worst name, as a Turtle graph."""
     import pyoxigraph as ox
 
-    from kg.serialize import load_store
+    from kg.store import load_files
 
     folder = tmp_path_factory.mktemp("hostile")
     manifest = io.StringIO()
@@ -61,7 +61,7 @@ def hostile(tmp_path_factory) -> Path:
     built = folder / "built.ttl"
     result = invoke("build", corpus, "-o", built, "-q")
     assert result.exit_code == 0, result.output
-    store = load_store([built])
+    store = load_files([built])
     context = next(q.subject for q in store.quads_for_pattern(None, ox.NamedNode(
         "http://purl.org/dc/terms/source"), ox.NamedNode(KGR + "doc/evil")))
     park, fuzhou = ox.NamedNode(EVIL_PARK), ox.NamedNode(FUZHOU)
@@ -98,10 +98,10 @@ def hostile(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def expected(hostile):
     """What the 福州 subgraph holds: its triples, entity names, evidence sentences, document titles."""
-    from kg.serialize import load_store
+    from kg.store import load_files
     from kg.outputs.subgraph import city_subgraph, find_city
 
-    store = load_store([hostile])
+    store = load_files([hostile])
     triples = set(city_subgraph(store, find_city(store, "福州")))
     entities = {t.subject.value for t in triples if t.predicate.value.endswith("#type")
                 and t.object.value in {KG + k for k in ("Region", "Park", "Corridor", "Project", "Agency")}}

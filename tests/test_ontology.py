@@ -77,9 +77,9 @@ def _classes(g, term):
 
 @pytest.fixture(scope="module")
 def dataset():
-    from kg.sparql.query import load_dataset
+    from kg.store import open_store
 
-    return load_dataset()
+    return open_store()
 
 
 def test_no_domain_or_range_gives_a_resource_a_type_it_lacks(dataset):

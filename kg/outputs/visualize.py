@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import BadInput, KgError
 from ..model import TYPES  # noqa: F401 (the doctest of parse_names uses it)
 from ..paths import DEFAULT_GRAPH
+from ..store import open_store
 from .subgraph import City
 
 RELATION_NAMES = ("locatedIn", "responsibleFor", "connects", "memberOf", "jurisdiction")
@@ -36,14 +37,6 @@ def parse_names(text: str | None, known: tuple[str, ...], what: str) -> tuple[st
             raise BadInput(f"unknown {what} {part.strip()!r}; known: {', '.join(known)}")
         names.append(by_lower[part.strip().lower()])
     return tuple(dict.fromkeys(names))
-
-
-def open_store(graph_path: str | Path | None = None):
-    """Re-export of :func:`kg.store.open_store` refusing a graph without entities (kept for
-    callers not yet moved to kg.store)."""
-    from ..store import open_store as open_graph
-
-    return open_graph(graph_path, require_entities=True)
 
 
 def graph_view(store, *, city: City | None = None, types: tuple[str, ...] = (),
@@ -103,7 +96,7 @@ def write_page(output: str | Path | None, graph_path: str | Path | None = None, 
     from .subgraph import find_city
 
     _check_layout(layout)
-    store = open_store(graph_path)
+    store = open_store(graph_path, require_entities=True)
     found = find_city(store, city) if city else None
     graph = graph_view(store, city=found, types=types, relations=relations)
     html = page_html(graph, city=found, types=types, relations=relations, layout=layout,
@@ -166,7 +159,7 @@ def write_city_pages(folder: str | Path, graph_path: str | Path | None = None, *
     """Write :func:`city_pages` into ``folder`` (created if missing), each file atomically."""
     from ..serialize import reading, write_atomic
 
-    store = open_store(graph_path)
+    store = open_store(graph_path, require_entities=True)
     pages = city_pages(store, layout=layout, source=Path(graph_path or DEFAULT_GRAPH).name)
     with reading(graph_path or DEFAULT_GRAPH):
         folder = ensure_folder(folder)

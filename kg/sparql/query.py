@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import KgError, UnknownFormat
 from ..prefixes import PREFIXES, prefixed_name, slash_hint
 from .guard import MAX_QUERY_BYTES, QueryRefused, check_query, too_large_message
-from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query, query_file
+from .library import LibraryQuery, UnknownParameter, library_query, load_library, parse_query
 from .limits import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, LimitedSink, too_many_rows
 
 RESULT_FORMATS = {  # SPARQL results formats (and table) -> the file extensions that choose them
@@ -25,13 +25,6 @@ class QuerySyntaxError(KgError):
     """The query is not valid SPARQL; the message gives the line and column."""
 
     exit_code = 2
-
-
-def load_dataset(graph: str | Path | None = None):
-    """Re-export of :func:`kg.store.open_store` (kept for callers not yet moved to kg.store)."""
-    from ..store import open_store
-
-    return open_store(graph)
 
 
 def run(store, text: str, bindings: dict | None = None, *, source: str = "query", services: tuple[str, ...] = ()):

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.errors import KgError
 from kg.outputs.evaluate import Score, evaluate
-from kg.serialize import load_store
+from kg.store import load_files
 
 TEXT = "标题\n建设福州高新区和厦门新机场，推进泉州港建设。\n"
 TTL = """@prefix kg: <https://w3id.org/fjkg/ontology#> .
@@ -60,7 +60,7 @@ def setup(tmp_path):
 
 def test_scores_follow_the_matching_rules(setup):
     graph, gold, corpus = setup
-    result = evaluate(load_store([graph]), gold, corpus)
+    result = evaluate(load_files([graph]), gold, corpus)
     park = result.scores["ent:Park"]
     # the park matches by its alias; 高新区 is nested inside the gold form 福州高新区 and is ignored
     assert (park.predicted, park.correct, park.required, park.found) == (1, 1, 1, 1)
@@ -106,10 +106,10 @@ def test_found_entities_are_counted_by_origin(setup):
     rule = "<http://www.w3.org/ns/prov#wasGeneratedBy> <https://w3id.org/fjkg/id/rule/"
     text = graph.read_text(encoding="utf-8")
     graph.write_text(text + f"kgr:m1 {rule}gazetteer> .\n", encoding="utf-8")
-    curated = evaluate(load_store([graph]), gold, corpus)
+    curated = evaluate(load_files([graph]), gold, corpus)
     assert curated.found_by == {"curated name list": 1} and curated.curated_share == 1.0
     graph.write_text(text + f"kgr:m1 {rule}suffix> .\n", encoding="utf-8")
-    by_rules = evaluate(load_store([graph]), gold, corpus)
+    by_rules = evaluate(load_files([graph]), gold, corpus)
     assert by_rules.found_by == {"rules": 1} and by_rules.curated_share == 0.0
 
 
@@ -117,5 +117,5 @@ def test_a_missed_relation_says_which_entity_is_missing(setup):
     graph, gold, corpus = setup
     text = graph.read_text(encoding="utf-8")  # 福州市 no longer an entity of the graph
     graph.write_text(text.replace('kgr:fuzhou a kg:Region ; skos:prefLabel "福州市" .', ""), encoding="utf-8")
-    result = evaluate(load_store([graph]), gold, corpus)
+    result = evaluate(load_files([graph]), gold, corpus)
     assert result.missed["rel:locatedIn"] == ["c1: 福州高新技术产业开发区 -locatedIn-> 福州市 (no tail entity)"]

@@ -1,6 +1,6 @@
 """kg stats on a small graph written here."""
 from kg.outputs.stats import graph_stats
-from kg.serialize import load_store
+from kg.store import load_files
 
 TTL = """@prefix kg: <https://w3id.org/fjkg/ontology#> .
 @prefix kgr: <https://w3id.org/fjkg/id/> .
@@ -17,7 +17,7 @@ kgr:agency a kg:Agency ; skos:prefLabel "福州市人民政府"@zh ; kg:responsi
 def test_share_of_parks_projects_and_corridors_placed_nowhere(tmp_path):
     graph = tmp_path / "g.ttl"
     graph.write_text(TTL, encoding="utf-8")
-    s = graph_stats(load_store([graph]))
+    s = graph_stats(load_files([graph]))
     assert (s.placed, s.placeable) == (2, 3)  # the axis has neither locatedIn nor connects
     assert round(s.unplaced_share, 3) == 0.333
     assert s.relations["connects"] == 2 and s.entities["Agency"] == 1
@@ -26,4 +26,4 @@ def test_share_of_parks_projects_and_corridors_placed_nowhere(tmp_path):
 def test_an_empty_graph_has_no_share(tmp_path):
     graph = tmp_path / "g.ttl"
     graph.write_text("", encoding="utf-8")
-    assert graph_stats(load_store([graph])).unplaced_share == 0.0
+    assert graph_stats(load_files([graph])).unplaced_share == 0.0

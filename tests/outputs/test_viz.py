@@ -397,10 +397,10 @@ def test_page_to_standard_output():
 def test_graph_option_reads_other_formats(tmp_path):
     import pyoxigraph
 
-    from kg.serialize import load_store
+    from kg.store import load_files
 
     nt = tmp_path / "g.nt"
-    load_store([DEFAULT_GRAPH]).dump(str(nt), pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+    load_files([DEFAULT_GRAPH]).dump(str(nt), pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
     result = invoke("viz", "--graph", nt, "--city", "厦门", "-o", tmp_path / "xm.html")
     assert result.exit_code == 0, result.output
     assert "厦门新机场" in (tmp_path / "xm.html").read_text(encoding="utf-8")

@@ -1,12 +1,11 @@
 """The built graph keeps the provenance contract, validates, and is deterministic."""
-from pathlib import Path
 
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.pipeline.graph import iri_segment
 from kg.namespace import ITSRDF, KG, NIF
-from kg.paths import DEFAULT_GRAPH, ONTOLOGY_FILE
+from kg.paths import DEFAULT_GRAPH
 
 
 def test_documents_have_identifier_and_a_nif_context_without_text(graph, corpus):

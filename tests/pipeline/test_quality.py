@@ -32,9 +32,9 @@ def reference(built_ttl, corpus_dir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def ours(built_ttl, corpus_dir):
     from kg.outputs.evaluate import evaluate
-    from kg.serialize import load_store
+    from kg.store import load_files
 
-    return evaluate(load_store([built_ttl]), GOLD_DIR / "dev", corpus_dir)
+    return evaluate(load_files([built_ttl]), GOLD_DIR / "dev", corpus_dir)
 
 
 def test_entity_floor(ours):

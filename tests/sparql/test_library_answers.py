@@ -3,14 +3,15 @@ import pytest
 
 from kg.prefixes import PREFIXES
 from kg.sparql.library import load_library
-from kg.sparql.query import bind_parameters, load_dataset, run
+from kg.sparql.query import bind_parameters, run
+from kg.store import open_store
 
 FUJIAN = PREFIXES["div"] + "350000"
 
 
 @pytest.fixture(scope="module")
 def store():
-    return load_dataset()
+    return open_store()
 
 
 def answer(store, name: str, **params) -> list:

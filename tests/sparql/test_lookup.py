@@ -6,14 +6,14 @@ import pyoxigraph as ox
 import pytest
 
 from kg.sparql.lookup import UnknownValue, parse_term, resolve
-from kg.sparql.query import load_dataset
+from kg.store import open_store
 
 KGR = "https://w3id.org/fjkg/id/"
 
 
 @pytest.fixture(scope="module")
 def store():
-    return load_dataset()
+    return open_store()
 
 
 @pytest.mark.parametrize("type_, value, iri", [

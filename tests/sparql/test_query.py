@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.sparql.library import bound_text, library_query, load_library, values_block
-from kg.sparql.query import bind_parameters, compact, load_dataset, run
+from kg.sparql.query import bind_parameters, compact, run
+from kg.store import open_store
 
 FUZHOU = "https://w3id.org/fjkg/id/division/350100"
 XIAMEN = "https://w3id.org/fjkg/id/division/350200"
@@ -21,7 +22,7 @@ XIAMEN = "https://w3id.org/fjkg/id/division/350200"
 
 @pytest.fixture(scope="session")
 def store(built_ttl):
-    return load_dataset(built_ttl)
+    return open_store(built_ttl)
 
 
 @pytest.fixture(scope="session")

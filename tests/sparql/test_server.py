@@ -24,7 +24,8 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.sparql.library import bound_text, library_query, load_library
 from kg.paths import ONTOLOGY_FILE
-from kg.sparql.query import bind_parameters, load_dataset, run
+from kg.sparql.query import bind_parameters, run
+from kg.store import open_store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
@@ -70,7 +71,7 @@ def server(built_ttl):
 
 @pytest.fixture(scope="module")
 def store(built_ttl):
-    return load_dataset(built_ttl)
+    return open_store(built_ttl)
 
 
 def http(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None):

@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from kg.paths import DEFAULT_GRAPH
-from kg.sparql.query import load_dataset
+from kg.store import open_store
 from kg.sparql.workers import SOLUTION_TYPES, Limits, QueryWorkers, execute, negotiate
 
 ASK = {"kind": "query", "query": "ASK { ?p a kg:Park }", "accept": "application/sparql-results+json"}
@@ -30,7 +30,7 @@ def test_negotiate_prefers_the_highest_quality():
 
 
 def test_execute_refuses_service_and_deep_nesting_before_the_engine():
-    store = load_dataset()
+    store = open_store()
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
     status, _, body = execute(store, {**ASK, "query": query}, 1 << 20)
     assert status == 400 and b"--allow-service" in body
