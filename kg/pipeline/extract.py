@@ -199,6 +199,8 @@ class Extractor:
             if first_start_by_end.get(e + 1, e) < e:
                 continue  # 厦门港东渡港|区: a longer suffix (港区) ends one character later
             sfx = self.lex.suffixes[suffix]
+            if len(suffix) == 1 and sfx.naming == "distinct" and not _names_by_head(idx, e, suffix):
+                continue
             parts = self.scanner.scan(idx, s, known_by_end, links=sfx.type in ("Project", "Corridor"),
                                       coordination=sfx.type == "Park")
             if sfx.type == "Agency" and suffix in self.lex.government_suffixes:
@@ -461,6 +463,16 @@ def _from_own_place(parts: list) -> list:
     if first and any(p.role == "known" or p.tag in ("sfx", "nz") for p in parts[:first]):
         return parts[first:]
     return parts
+
+
+def _names_by_head(idx: TokenIndex, end: int, head: str) -> bool:
+    """A one-character head closes a name when it is a word of its own (津泰|路) or ends a word read as
+    a name or a number (甘洪路, 五一|南路, 南|四路), not a common word (铁路, 集成电路, 思路)."""
+    ti = idx.token_ending_at(end)
+    return ti >= 0 and (idx.tokens[ti].word == head or idx.tokens[ti].tag in _NAME_TAGS)
+
+
+_NAME_TAGS = frozenset({"ns", "nr", "m", "nx"})  # place, person (甘洪路), numeral (四路), our unknown word (津泰路)
 
 
 def _is_body_word(token) -> bool:
