@@ -86,7 +86,7 @@ class ListReader:
             if len(items) < 2 or not all(self._named_item(item) and (b, e) not in named for b, e, item in items):
                 continue
             sfx = self.lex.suffixes[suffix]
-            out.extend((b, e, sfx.type, sfx.kind, "elided-list", _with_head(item, suffix)) for b, e, item in items)
+            out.extend((b, e, sfx.type, sfx.kind, "elided-list", self._with_head(item, suffix)) for b, e, item in items)
         return out
 
     def bare_items(self, idx: TokenIndex, names) -> list[tuple]:
@@ -102,8 +102,12 @@ class ListReader:
                 continue
             items = self._items(idx, b - 1)
             if items and all(self._named_item(item) and (ib, ie) not in named for ib, ie, item in items):
-                out.extend((ib, ie, type_, kind, "elided-list", _with_head(item, suffix)) for ib, ie, item in items)
+                out.extend((ib, ie, type_, kind, "elided-list", self._with_head(item, suffix)) for ib, ie, item in items)
         return out
+
+    def _with_head(self, item: str, head: str) -> str:
+        """The item's name with the shared head, unless it ends in a head of its own (南街、津泰路等道路)."""
+        return item if item.endswith(tuple(self.suffixes_by_len)) else item + head
 
     def _ends_phrase(self, idx: TokenIndex, pos: int) -> bool:
         """The suffix closes the phrase (…产业园区以及), rather than opening a longer head (铁路|物流基地)."""
@@ -308,7 +312,3 @@ def whole_list_item(text: str, begin: int, end: int) -> bool:
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
-
-def _with_head(item: str, head: str) -> str:
-    """The item's name with the shared head, unless it already carries it (五一南路、津泰路等道路)."""
-    return item if item.endswith(head) else item + head
