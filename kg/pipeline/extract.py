@@ -190,6 +190,7 @@ class Extractor:
         lines = [m.span(2) for m in responsibility]
         out: list[Name] = []
         matches = self.suffix_matches(idx)
+        codes = [m.span() for m in _LINE_CODE.finditer(text)]
         first_start_by_end: dict[int, int] = {}
         for s2, e2, _ in matches:
             first_start_by_end[e2] = min(s2, first_start_by_end.get(e2, s2))
@@ -216,6 +217,8 @@ class Extractor:
             if not parts:
                 continue
             b = parts[0].begin
+            # a name opening inside a coded line starts with the code (324国道|乌龙江大桥)
+            b = next((cb for cb, ce in codes if cb < b < ce), b)
             name = text[b:e]
             if not self.scanner.acceptable(parts, sfx, name):
                 continue
