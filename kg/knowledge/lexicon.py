@@ -56,6 +56,7 @@ class Lexicon:
     suffixes: dict[str, Suffix]  # by suffix text
     agency_bodies: dict[str, tuple[str, str]]  # body -> (full body, English)
     agency_suffixes: dict[str, tuple[str, str]]  # suffix -> (kind, English)
+    glued_agency_suffixes: frozenset[str]  # 办: 外办, 铁办 name offices in one word
     jurisdictions: dict[str, tuple[str, str]]  # 省 -> (level, English)
     place_abbreviations: dict[str, str]  # 福 -> 福州市
     route_abbreviations: dict[str, tuple[str, ...]]  # 沈海 -> (沈阳市, 海口市)
@@ -112,8 +113,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                                        int(r.get("min_prefix") or 2), naming)
     bodies = {r["body"]: (r["full"] or r["body"], r.get("name_en", ""))
               for r in read_table(directory / "agency_bodies.csv", ("body",))}
-    agency_suffixes = {r["suffix"]: (r["kind"], r.get("name_en", ""))
-                       for r in read_table(directory / "agency_suffixes.csv", ("suffix", "kind"))}
+    suffix_rows = read_table(directory / "agency_suffixes.csv", ("suffix", "kind"))
+    agency_suffixes = {r["suffix"]: (r["kind"], r.get("name_en", "")) for r in suffix_rows}
     jurisdictions = {r["prefix"]: (r["level"], r.get("name_en", ""))
                      for r in read_table(directory / "jurisdiction_prefixes.csv", ("prefix", "level"))}
     abbreviations = {r["abbreviation"]: r["place"]
@@ -126,6 +127,7 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         suffixes=suffixes,
         agency_bodies=bodies,
         agency_suffixes=agency_suffixes,
+        glued_agency_suffixes=frozenset(r["suffix"] for r in suffix_rows if r.get("glued") == "yes"),
         jurisdictions=jurisdictions,
         place_abbreviations=abbreviations,
         route_abbreviations=routes,

@@ -50,6 +50,7 @@ _LINE_CODE = re.compile(
 )
 _RAIL_LINE = re.compile(r"(?:[A-Z]\d{1,2}|\d{1,2}号)线(?:[一二三]期)?")
 _SUPPORT = ("配合", "协办", "参与")
+_OFFICE_BODY_TOKENS = 4  # 全面深化改革工作联络办: at most four words between the place and 办
 
 Name = tuple[int, int, str, str, str, str]  # (begin, end, type, kind, rule, canonical name)
 
@@ -189,6 +190,7 @@ class Extractor:
         lines = [m.span(2) for m in responsibility]
         out: list[Name] = []
         matches = self.suffix_matches(idx)
+        codes = [m.span() for m in _LINE_CODE.finditer(text)]
         first_start_by_end: dict[int, int] = {}
         for s2, e2, _ in matches:
             first_start_by_end[e2] = min(s2, first_start_by_end.get(e2, s2))
@@ -198,6 +200,8 @@ class Extractor:
             if first_start_by_end.get(e + 1, e) < e:
                 continue  # 厦门港东渡港|区: a longer suffix (港区) ends one character later
             sfx = self.lex.suffixes[suffix]
+            if len(suffix) == 1 and sfx.naming == "distinct" and not _names_by_head(idx, e, suffix):
+                continue
             parts = self.scanner.scan(idx, s, known_by_end, links=sfx.type in ("Project", "Corridor"),
                                       coordination=sfx.type == "Park")
             if sfx.type == "Agency" and suffix in self.lex.government_suffixes:
@@ -213,6 +217,8 @@ class Extractor:
             if not parts:
                 continue
             b = parts[0].begin
+            # a name opening inside a coded line starts with the code (324国道|乌龙江大桥)
+            b = next((cb for cb, ce in codes if cb < b < ce), b)
             name = text[b:e]
             if not self.scanner.acceptable(parts, sfx, name):
                 continue
@@ -301,6 +307,49 @@ class Extractor:
                 break
         return out
 
+    def office_names(self, idx: TokenIndex, known_by_end) -> list[Name]:
+        """Short office names with a body of any nouns: 龙岩市铁办, 市重点办, 县改革工作联络办.
+
+        The body is not looked up in a list; the name is recognised by its frame: a place or a
+        jurisdiction word, then nouns only, then an agency suffix that ends a token and is not
+        the tail of a verb (举办, 督办).
+        """
+        out: list[Name] = []
+        text, toks = idx.text, idx.tokens
+        for i, t in enumerate(toks):
+            suffix = next((x for x, _ in self.agency_suffixes_by_len if t.word.endswith(x)), "")
+            if not suffix or t.word != suffix and not self._names_office(t, suffix):
+                continue
+            j, b = i, t.nbegin
+            while j > 0 and i - j < _OFFICE_BODY_TOKENS and _is_body_word(toks[j - 1]) \
+                    and toks[j - 1].word not in self.lex.jurisdictions:
+                j -= 1
+                b = toks[j].nbegin
+            if b >= t.nend - len(suffix):
+                continue  # no body
+            known = [k for k in known_by_end.get(b, []) if self.gaz.entities[k.keys[0]].type == "Region"]
+            if known:
+                b = min(k.nbegin for k in known)
+            elif j > 0 and toks[j - 1].word in self.lex.jurisdictions:
+                b = toks[j - 1].nbegin  # a whole word: 城区内部 is not an office of a 区
+            else:
+                continue
+            kind = self.lex.agency_suffixes[suffix][0]
+            out.append((b, t.nend, "Agency", kind, "office", text[b:t.nend]))
+        return out
+
+    def _names_office(self, token, suffix: str) -> bool:
+        """A word ending in the suffix names an office: 建设局 (organisation tag), 铁办; not 大局, 举办."""
+        return token.tag == "nt" or suffix in self.lex.glued_agency_suffixes and not token.tag.startswith("v")
+
+    @staticmethod
+    def _new_offices(names: list[Name], offices: list[Name]) -> list[Name]:
+        """Offices that no name read from the listed bodies already covers (those are read better)."""
+        covered = {}
+        for b, e, *_ in names:
+            covered[e] = min(b, covered.get(e, b))
+        return [o for o in offices if o[0] < covered.get(o[1], o[1])]
+
     def responsibility_items(self, text: str, responsibility: list[re.Match]) -> list[tuple[int, int, str, str]]:
         """(begin, end, name, role) of the agencies listed in the ``responsibility`` lines."""
         out = []
@@ -340,6 +389,7 @@ class Extractor:
 
         responsibility = list(RESPONSIBILITY.finditer(text))
         names = self.suffix_names(idx, known_by_end, responsibility) + self.agency_names(idx, known_by_end)
+        names += self._new_offices(names, self.office_names(idx, known_by_end))
         routes = names + [(k.nbegin, k.nend, self.gaz.entities[k.keys[0]].type, self.gaz.entities[k.keys[0]].kind,
                            "gazetteer", k.surface) for k in firm
                           if self.gaz.entities[k.keys[0]].type in ("Project", "Corridor")]
@@ -416,6 +466,21 @@ def _from_own_place(parts: list) -> list:
     if first and any(p.role == "known" or p.tag in ("sfx", "nz") for p in parts[:first]):
         return parts[first:]
     return parts
+
+
+def _names_by_head(idx: TokenIndex, end: int, head: str) -> bool:
+    """A one-character head closes a name when it is a word of its own (津泰|路) or ends a word read as
+    a name or a number (甘洪路, 五一|南路, 南|四路), not a common word (铁路, 集成电路, 思路)."""
+    ti = idx.token_ending_at(end)
+    return ti >= 0 and (idx.tokens[ti].word == head or idx.tokens[ti].tag in _NAME_TAGS)
+
+
+_NAME_TAGS = frozenset({"ns", "nr", "m", "nx"})  # place, person (甘洪路), numeral (四路), our unknown word (津泰路)
+
+
+def _is_body_word(token) -> bool:
+    """A noun, a verbal noun or an abbreviation may be part of an office's body; 和 joins two."""
+    return token.tag[:1] in ("n", "j") and token.tag != "ns" or token.tag == "vn" or token.word == "和"
 
 
 _ITEM_EDGES = frozenset("、，。；：,;:（）() \n\t和及与等经自从到")

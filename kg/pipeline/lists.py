@@ -83,10 +83,10 @@ class ListReader:
             if suffix is None or not self._ends_phrase(idx, m.start(1) + m.group(1).find(suffix) + len(suffix)):
                 continue
             items = self._items(idx, m.start())
-            if len(items) < 2 or not all(self._named_item(item) and (b, e) not in named for b, e, item in items):
+            if len(items) < 2 or not all(self._names_with(item, suffix) and (b, e) not in named for b, e, item in items):
                 continue
             sfx = self.lex.suffixes[suffix]
-            out.extend((b, e, sfx.type, sfx.kind, "elided-list", item + suffix) for b, e, item in items)
+            out.extend((b, e, sfx.type, sfx.kind, "elided-list", self._with_head(item, suffix)) for b, e, item in items)
         return out
 
     def bare_items(self, idx: TokenIndex, names) -> list[tuple]:
@@ -98,12 +98,21 @@ class ListReader:
             if rule != "suffix" or type_ not in ("Project", "Corridor") or text[b - 1:b] != "、":
                 continue
             suffix = next((x for x in self.suffixes_by_len if name.endswith(x)), "")
-            if not suffix or not self._named_item(name[: -len(suffix)]):
+            if not suffix or not self._names_with(name[: -len(suffix)], suffix):
                 continue
             items = self._items(idx, b - 1)
-            if items and all(self._named_item(item) and (ib, ie) not in named for ib, ie, item in items):
-                out.extend((ib, ie, type_, kind, "elided-list", item + suffix) for ib, ie, item in items)
+            if items and all(self._names_with(item, suffix) and (ib, ie) not in named for ib, ie, item in items):
+                out.extend((ib, ie, type_, kind, "elided-list", self._with_head(item, suffix)) for ib, ie, item in items)
         return out
+
+    def _names_with(self, item: str, head: str) -> bool:
+        """The item names a thing of the head's kind: a name of its own, or a place alone where the head
+        is named by a place (漳浦、东山县等车站: 漳浦站)."""
+        return self._named_item(item) or self.lex.suffixes[head].naming == "place" and bool(self.gaz.only_places(item))
+
+    def _with_head(self, item: str, head: str) -> str:
+        """The item's name with the shared head, unless it ends in a head of its own (南街、津泰路等道路)."""
+        return item if item.endswith(tuple(self.suffixes_by_len)) else item + head
 
     def _ends_phrase(self, idx: TokenIndex, pos: int) -> bool:
         """The suffix closes the phrase (…产业园区以及), rather than opening a longer head (铁路|物流基地)."""
@@ -307,3 +316,4 @@ def whole_list_item(text: str, begin: int, end: int) -> bool:
 
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+

@@ -54,3 +54,8 @@ def test_right_qualifiers_belong_to_the_name(text, expected, absent):
 @pytest.mark.parametrize("text, expected, absent", read_cases("names_precision.tsv"))
 def test_precision_rules(text, expected, absent):
     check(text, expected, absent)
+
+
+@pytest.mark.parametrize("text, expected, absent", read_cases("names_offices.tsv"))
+def test_offices_by_their_frame(text, expected, absent):
+    check(text, expected, absent)
