@@ -326,7 +326,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
 _NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
-def check_xml_characters(data: bytes, what: str) -> bytes:
+def check_xml_characters(data: bytes, what: str, instead: str = "Turtle, N-Triples or JSON-LD") -> bytes:
     """``data`` (UTF-8 XML), or an error naming the first character XML 1.0 cannot carry.
 
     Raises:
@@ -337,7 +337,7 @@ def check_xml_characters(data: bytes, what: str) -> bytes:
         char = bad.group().decode("utf-8")
         around = data[max(0, bad.start() - 60):bad.end() + 30].decode("utf-8", "replace")
         raise KgError(f"{what}: a text of the graph holds U+{ord(char):04X}, which XML 1.0 cannot carry "
-                      f"(near {around!r}); choose Turtle, N-Triples or JSON-LD, or remove the character")
+                      f"(near {around!r}); choose {instead}, or remove the character")
     return data
 
 

@@ -228,7 +228,7 @@ def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
     """
     import pyoxigraph as ox
 
-    from ..serialize import FORMATS, prefix_options, rdf_format
+    from ..serialize import FORMATS, check_xml_characters, prefix_options, rdf_format
 
     form = result_form(result)
     if form == "triples" and fmt in RESULT_FORMATS and fmt != "table":
@@ -243,7 +243,16 @@ def format_result(result, fmt: str, *, max_rows: int | None = None) -> bytes:
     if form == "triples":
         target = rdf_format(fmt)
         triples = sorted_triples(result, max_rows)
-        return ox.serialize(triples, format=target.oxigraph, **prefix_options(target, PREFIXES))
+        data = ox.serialize(triples, format=target.oxigraph, **prefix_options(target, PREFIXES))
+        return check_xml_characters(data, "the answer") if target.name == "rdfxml" else data
+    data = _serialize_solutions(result, form, fmt, max_rows)
+    return check_xml_characters(data, "the answer", "json, csv or tsv") if fmt == "xml" else data
+
+
+def _serialize_solutions(result, form: str, fmt: str, max_rows: int | None) -> bytes:
+    """SELECT or ASK answers in a SPARQL results format, refused past ``max_rows`` rows."""
+    import pyoxigraph as ox
+
     wanted = getattr(ox.QueryResultsFormat, fmt.upper())
     if not max_rows or form == "boolean":
         return result.serialize(format=wanted)

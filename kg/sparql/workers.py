@@ -95,7 +95,7 @@ def execute(store, job: dict, max_bytes: int, services: tuple[str, ...] = ()) ->
     import pyoxigraph as ox
 
     from ..prefixes import PREFIXES
-    from ..serialize import prefix_options, rdf_format
+    from ..serialize import check_xml_characters, prefix_options, rdf_format
     from .guard import QueryRefused, check_query
     from .query import one_line, result_form, syntax_message
 
@@ -140,8 +140,14 @@ def execute(store, job: dict, max_bytes: int, services: tuple[str, ...] = ()) ->
                           "(kg serve --max-mb); add LIMIT or narrow the query")
     except (ValueError, OSError, RuntimeError) as exc:
         return error(500, f"the query failed while running: {one_line(exc)}")
+    body = buffer.getvalue()
+    if "xml" in media:
+        try:
+            check_xml_characters(body, "the answer", "JSON, CSV or TSV" if form != "triples" else "Turtle or N-Triples")
+        except KgError as exc:
+            return error(406, str(exc))
     charset = "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else ""
-    return 200, media + charset, buffer.getvalue()
+    return 200, media + charset, body
 
 
 def library_examples(store) -> bytes:

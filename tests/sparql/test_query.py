@@ -9,6 +9,7 @@ import io
 import json
 
 import pytest
+from conftest import invoke
 from click.testing import CliRunner
 
 from kg.cli import cli
@@ -320,3 +321,16 @@ def test_the_query_side_starts_without_rdflib():
               "print(sorted(m for m in ('rdflib', 'jieba', 'networkx', 'kg.pipeline.graph') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"  # kg query and kg serve start fast: no rdflib, no extraction pipeline
+
+
+@pytest.mark.parametrize("query, fmt", [
+    ("SELECT ?o WHERE { ?s ?p ?o }", "xml"),
+    ("CONSTRUCT WHERE { ?s ?p ?o }", "rdfxml"),
+])
+def test_an_xml_answer_never_holds_a_character_xml_cannot_carry(tmp_path, query, fmt):
+    graph = tmp_path / "g.nt"
+    graph.write_text('<urn:x:a> <urn:x:p> "bell\\u0007 and escape\\u001B[31m" .\n', encoding="utf-8")
+    result = invoke("query", query, "--graph", str(graph), "--format", fmt)
+    assert result.exit_code == 1 and "U+0007" in result.output and "XML 1.0" in result.output
+    assert "\x07" not in result.output and "\x1b" not in result.output
+    assert invoke("query", query, "--graph", str(graph), "--format", "json" if fmt == "xml" else "ntriples").exit_code == 0

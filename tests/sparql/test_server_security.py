@@ -250,3 +250,17 @@ def test_a_worker_killed_before_any_request_is_replaced():
     finally:
         stop(proc)
     assert "died while idle (killed by signal 9)" in proc.stdout.read()
+
+
+def test_an_xml_answer_never_holds_a_character_xml_cannot_carry(tmp_path):
+    graph = tmp_path / "g.nt"
+    graph.write_text('<urn:x:a> <urn:x:p> "bell\\u0007" .\n', encoding="utf-8")
+    proc, url = start_server("--graph", str(graph), "--workers", "1")
+    try:
+        query = urllib.parse.urlencode({"query": "SELECT ?o WHERE { ?s ?p ?o }"})
+        status, _, body = http(f"{url}/sparql?{query}", headers={"Accept": "application/sparql-results+xml"})
+        assert status == 406 and b"U+0007" in body and b"\x07" not in body
+        status, _, body = http(f"{url}/sparql?{query}", headers={"Accept": "application/sparql-results+json"})
+        assert status == 200 and b"bell" in body
+    finally:
+        stop(proc)
