@@ -38,7 +38,7 @@ RANGE_CUES = ("至", "到")
 MAX_VERB_GAP = 4  # 在福清|投资|建设: words between the place and the verb
 OPENERS = re.compile(r"\s*(据规划|据介绍|目前|同时|此外|届时|建成后)[,，]?\s*")  # before the subject of a sentence
 OBJECT_TYPES = ("Region", "Project")
-KIND_ROLES = ("subject-kind", "city-kind")  # rows of relation_cues.csv naming kinds, not words
+KIND_ROLES = ("subject-kind", "city-kind", "linear-kind")  # rows of relation_cues.csv naming kinds, not words
 _UNKNOWN_ITEM = re.compile(r"[\u4e00-\u9fff]{1,6}?(、|和|及|[,，](?=.))")
 
 

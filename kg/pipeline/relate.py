@@ -39,8 +39,6 @@ ABBREVIATION_CONFIDENCE = 0.5
 HOME_PROVINCE = "division/350000"  # 福建省
 SUPPORT_CONFIDENCE = 0.7
 SCOPE_CONFIDENCE = 0.5  # the plan's own county or city, not a place the sentence gives
-LINEAR_KINDS = {"Railway", "HighSpeedRailway", "IntercityRailway", "MetroLine", "Highway", "Road",
-                "DevelopmentAxis", "DevelopmentBelt", "EconomicCorridor", "TransportCorridor", "GreenCorridor"}
 _SECTION_TAILS = ("工程", "项目", "扩建工程", "改建工程", "改造工程", "扩容工程", "建设工程")
 _SECTION_BRACKET = re.compile(r"[（(][^（()）]{2,12}?(?:境内段|境内|境|段)[）)]")
 
@@ -60,6 +58,7 @@ class Relator:
         self.gaz = gazetteer
         self.lex = lexicon
         self.cues = load_relation_cues()
+        self.linear_kinds = frozenset(self.cues.get(("connects", "linear-kind"), ()))
         # the name grammar's own tables (range_joiners.csv, branch_words.csv), shared with extract
         self.range_link = re.compile("|".join(map(re.escape, sorted(lexicon.range_joiners, key=len, reverse=True))))
         self.branches = tuple(lexicon.branch_words)
@@ -370,13 +369,13 @@ class Relator:
             if e is None or e.type not in ("Project", "Corridor"):
                 continue
             # written endpoints: 安溪至厦门…, 泉州—厦门—漳州…, 厦门漳州龙岩发展轴
-            ends = self.written_endpoints(m.surface, side_by_side=e.type == "Corridor" or e.kind in LINEAR_KINDS)
+            ends = self.written_endpoints(m.surface, side_by_side=e.type == "Corridor" or e.kind in self.linear_kinds)
             after = re.match(r"[（(]([^）)]{2,20})[）)]", text[m.nend:m.nend + 24])
             if not ends and after and self.range_link.search(after.group(1)):
                 ends = self.written_endpoints(after.group(1), allow_projects=True, mentions=mentions,
                                               offset=m.nend + 1)
             rule, confidence = "route-endpoints", 1.0
-            if not ends and (e.kind in LINEAR_KINDS or e.kind in self.cues.get(("connects", "subject-kind"), ())):
+            if not ends and (e.kind in self.linear_kinds or e.kind in self.cues.get(("connects", "subject-kind"), ())):
                 ends = self.abbreviated_endpoints(m.surface) or self.section_ends(m.surface)
                 rule, confidence = "route-abbreviation", ABBREVIATION_CONFIDENCE
                 if not any(self.gaz.is_within(p, HOME_PROVINCE) for p in ends if p):
@@ -504,7 +503,7 @@ class Relator:
             if e is None or e.type not in ("Park", "Project") or e.parent or e.key in placed or e.key in out:
                 continue
             # a city's plan names the province's and its neighbours' works too: only what stays in a city
-            if e.kind not in city_kinds and (self.gaz.level(scope) != 3 or e.kind in LINEAR_KINDS):
+            if e.kind not in city_kinds and (self.gaz.level(scope) != 3 or e.kind in self.linear_kinds):
                 continue
             out[e.key] = self._relation(seg, e.key, "locatedIn", scope, "document-scope", m.nbegin, m.nend,
                                         SCOPE_CONFIDENCE)
